@@ -1,0 +1,107 @@
+"""The machinery every step shares: the per-post `Context` that records each `Fix`, knows which
+spans are protected (code, URLs, e-mail addresses), and `substitute`, the one way a step edits text.
+
+A `Fix.offset` is the position of `before` in the text as it was when the step ran, so replaying the
+fixes of one step in reverse order on its output gives its input back.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from normalize.model import Fix
+
+# Things no step may edit inside. Kept deliberately broad: a missed fix is cheap, a broken URL is not.
+URL = r"(?:https?://|ftp://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,;:!?)\]]"
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_PROTECTED = re.compile(f"{URL}|{EMAIL}")
+
+
+@dataclass
+class Settings:
+    """Every option of the normalizer, with its trade-off.
+
+    - typographic_quotes: keep « » „ " ' ' as they are instead of plain " and ' (default: plain, which
+      is what search and machine-translation filtering want).
+    - split_glued: split words glued together where markup was lost ("arguedthat"). Precision-first.
+    - drop_boilerplate: remove forum chrome lines ("Reply", "Forum List", "Last edited ...").
+    - detect_language: run language detection (the slowest step; the crawl's `extract` can skip it).
+    """
+
+    typographic_quotes: bool = False
+    split_glued: bool = True
+    drop_boilerplate: bool = True
+    detect_language: bool = True
+
+
+@dataclass
+class Context:
+    """State of one normalization run: settings, the fixes made so far, protected strings."""
+
+    settings: Settings = field(default_factory=Settings)
+    fixes: list[Fix] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)  # verbatim code (blocks and inline)
+    lang: str = "und"  # best guess so far; language-dependent steps read it
+    known_names: frozenset[str] = frozenset()  # tokens seen elsewhere in the thread: never split
+    evidence: Counter = field(default_factory=Counter)  # machine-translation evidence by fix kind
+
+    def protected_spans(self, text: str) -> list[tuple[int, int]]:
+        """Sorted, non-overlapping (start, end) spans no step may change."""
+        spans = [m.span() for m in _PROTECTED.finditer(text)] if ("@" in text or "://" in text or "www." in text) else []
+        for code in self.code:
+            start = text.find(code)
+            while start >= 0:
+                spans.append((start, start + len(code)))
+                start = text.find(code, start + len(code))
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for s, e in spans:
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        return merged
+
+    def record(self, kind: str, before: str, after: str, offset: int) -> None:
+        self.fixes.append(Fix(kind, before, after, offset))
+
+
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+    i = bisect_right(starts, s) - 1
+    if i >= 0 and spans[i][1] > s:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < e
+
+
+def substitute(
+    text: str,
+    pattern: re.Pattern[str],
+    repl: Callable[[re.Match[str]], str | None] | str,
+    kind: str,
+    ctx: Context,
+    protect: bool = True,
+) -> str:
+    """`pattern.sub(repl, text)`, except that matches touching a protected span are skipped, a
+    callable `repl` may return None to skip, and every replacement is recorded as a Fix."""
+    spans = ctx.protected_spans(text) if protect else []
+    starts = [s for s, _ in spans]
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        if spans and _overlaps(spans, starts, s, e if e > s else s + 1):
+            continue
+        after = repl(m) if callable(repl) else m.expand(repl)
+        if after is None or after == m.group(0):
+            continue
+        out.append(text[pos:s])
+        out.append(after)
+        pos = e
+        ctx.record(kind, m.group(0), after, s)
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,202 @@
+"""Step 1: post body HTML to plain text.
+
+The rule that matters most: inline elements keep the source's spacing and block elements give line
+breaks. Getting this wrong is where "notesNEWSru" and "arguedthat" come from (text joined across a
+link without the space the source had, or a space invented inside a word split by markup).
+
+What never reaches the text, whatever the engine left in: quote blocks, "Click to expand..." links,
+spoiler buttons, signatures, "Last edited" notes, attachment lists, scripts and styles. Those are
+matched by the selectors in `DROP_CLASSES` / `DROP_TAGS` below (data, not code, so a new engine's
+quirk is one line). Code blocks (`<pre>`, `.bbCodeCode`, ...) are kept verbatim and reported as
+`code` strings so every later fix leaves them alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+# Elements that start and end a paragraph (blank line around them).
+PARAGRAPH_TAGS = frozenset(
+    "p div section article aside header footer main nav h1 h2 h3 h4 h5 h6 ul ol dl table "
+    "figure form fieldset details address hr center".split()
+)
+# Elements that start and end a line, but not a paragraph.
+LINE_TAGS = frozenset("li dt dd tr caption summary figcaption option legend".split())
+CELL_TAGS = frozenset(("td", "th"))
+CODE_BLOCK_TAGS = frozenset(("pre",))
+# Dropped with their content.
+DROP_TAGS = frozenset(
+    "script style noscript template head button select textarea iframe object embed svg "
+    "video audio canvas input map".split()
+)
+# Any element whose class list contains one of these is dropped with its content. Quote blocks and
+# signatures are normally taken out by the engine first; this is the safety net, across engines.
+DROP_CLASSES = frozenset(
+    """
+    bbCodeBlock--quote bbCodeQuote quoteContainer quote quotecontent quotetitle ipsQuote
+    bbCodeBlock-expandLink quoteExpand bbCodeBlock-title
+    bbCodeSpoiler-button spoiler-button spoilerbutton ipsSpoiler_header
+    signature message-signature postsignature sig sigline ipsSignature
+    message-lastEdit editedby lastedit post-edited edit-notice editnote modified
+    attachments attachmentList message-attachments attachbox postattachments attachment-list
+    message-footer likesBar reactionsBar sharethis
+    """.split()
+)
+CODE_CLASSES = frozenset("bbCodeCode codebox code-block codecontent ipsCode".split())
+# Smilies: their alt text ("8)", ":lol:") is kept, other images are dropped (their alt is usually
+# a file name).
+SMILIE_CLASSES = frozenset("smilie smiley emoji emoticon wp-smiley".split())
+_EMOTICON_ALT = re.compile(r"^(?:[:;8=xX][\-o']?[()DPpO|/\\*\]\[]{1,2}|:[a-z_]{1,20}:|\W{1,4})$")
+
+_WS = re.compile(r"[ \t\n\r\f]+")
+_BREAK = "\x00"  # marks a forced line break while inline text is assembled
+
+
+@dataclass
+class HtmlText:
+    """Text extracted from HTML and the verbatim code strings inside it."""
+
+    text: str
+    code: list[str] = field(default_factory=list)
+
+
+def _classes(el: etree._Element) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def _is_dropped(el: etree._Element, tag: str) -> bool:
+    if tag in DROP_TAGS:
+        return True
+    cls = _classes(el)
+    if cls & DROP_CLASSES:
+        return True
+    if tag == "blockquote":
+        # A bare <blockquote> or one marked as a quote is a quote; XenForo 1 uses
+        # <blockquote class="messageText"> as the post body itself, which must stay.
+        return not cls or any("quote" in c.lower() for c in cls) or el.get("data-author") is not None
+    return False
+
+
+def _is_code_block(el: etree._Element, tag: str) -> bool:
+    return tag in CODE_BLOCK_TAGS or bool(_classes(el) & CODE_CLASSES)
+
+
+class _Writer:
+    """Collects text pieces; block boundaries are recorded as pending breaks so that runs of
+    nested blocks give one break, not many."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pending = 0  # 0 = none, 1 = line break, 2 = paragraph break
+        self.code: list[str] = []
+        self._last_code = False
+
+    def brk(self, level: int) -> None:
+        if self.parts:
+            self.pending = max(self.pending, level)
+
+    def _flush_break(self) -> None:
+        if self.parts and not self._last_code:
+            self.parts[-1] = self.parts[-1].rstrip(" ")  # indentation before a break is not content
+        self.parts.append("\n" * self.pending)
+        self.pending = 0
+
+    def text(self, s: str) -> None:
+        if not s:
+            return
+        s = _WS.sub(" ", s)
+        if self.pending:
+            s = s.lstrip(" ")
+            if not s:
+                return
+            self._flush_break()
+        elif not self.parts:
+            s = s.lstrip(" ")
+        elif s.startswith(" ") and not self._last_code and self.parts[-1].endswith((" ", "\n")):
+            s = s.lstrip(" ")  # HTML collapses whitespace across element boundaries
+        if s:
+            self.parts.append(s)
+            self._last_code = False
+
+    def verbatim(self, s: str) -> None:
+        s = s.strip("\n")
+        if not s.strip():
+            return
+        self.brk(2)
+        if self.pending:
+            self._flush_break()
+        self.parts.append(s)
+        self._last_code = True
+        self.code.append(s)
+        self.brk(2)
+
+    def line_break(self) -> None:
+        # <br><br> is a paragraph break; a single <br> a line break.
+        self.pending = 2 if self.pending == 1 else max(self.pending, 1)
+        if not self.parts:
+            self.pending = 0
+
+
+def _walk(el: etree._Element, out: _Writer) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if not tag:  # comments, processing instructions: only their tail is text
+        out.text(el.tail or "")
+        return
+    tag = tag.lower()
+    if _is_dropped(el, tag):
+        out.text(el.tail or "")
+        return
+    if _is_code_block(el, tag):
+        out.verbatim("".join(el.itertext()))
+        out.text(el.tail or "")
+        return
+    if tag == "br":
+        out.line_break()
+        out.text(el.tail or "")
+        return
+    if tag == "img":
+        alt = (el.get("alt") or "").strip()
+        if alt and (_classes(el) & SMILIE_CLASSES or _EMOTICON_ALT.match(alt)):
+            out.text(alt)
+        out.text(el.tail or "")
+        return
+    block = 2 if tag in PARAGRAPH_TAGS else 1 if tag in LINE_TAGS else 0
+    if block:
+        out.brk(block)
+    if tag == "li" and el.getparent() is not None and el.getparent().tag == "ol":
+        out.text(f"{list(el.getparent()).index(el) + 1}. ")
+    elif tag == "li":
+        out.text("- ")
+    out.text(el.text or "")
+    for child in el:
+        _walk(child, out)
+    if tag in CELL_TAGS:
+        out.text(" ")  # cells of a row on one line, separated
+    if block:
+        out.brk(block)
+    out.text(el.tail or "")
+
+
+def html_to_text(html: str) -> HtmlText:
+    """Turn a post body's HTML into text: paragraphs separated by a blank line, lines by a newline,
+    inline elements joined exactly as the source spaced them. Entities are decoded by the parser.
+
+    >>> html_to_text("argued <a href='#'>that</a> it was<br>so").text
+    'argued that it was\\nso'
+    """
+    if not html or not html.strip():
+        return HtmlText("")
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return HtmlText(html.strip())
+    out = _Writer()
+    out.text(root.text or "")
+    for child in root:
+        _walk(child, out)
+    if out.parts and not out._last_code:
+        out.parts[-1] = out.parts[-1].rstrip(" ")
+    return HtmlText("".join(out.parts), out.code)

@@ -1,0 +1,32 @@
+"""Step 7: whitespace. Lines trimmed, runs of spaces collapsed, paragraphs separated by exactly one
+blank line, nothing before the first or after the last line. Code blocks keep their indentation."""
+from __future__ import annotations
+
+import re
+
+from normalize.fixlog import Context, substitute
+
+_SPACE_RUN = re.compile(r"(?<=\S)  +(?=\S)")
+_LINE_EDGE = re.compile(r"^[ ]+|[ ]+$", re.M)
+_BLANK_RUN = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
+_EDGES = re.compile(r"^\s+|\s+$")
+
+
+def collapse_spaces(text: str, ctx: Context) -> str:
+    """A run of spaces between words becomes one space (outside code)."""
+    return substitute(text, _SPACE_RUN, " ", "whitespace", ctx)
+
+
+def trim_lines(text: str, ctx: Context) -> str:
+    """Spaces at the start and end of every line go (outside code)."""
+    return substitute(text, _LINE_EDGE, "", "whitespace", ctx)
+
+
+def collapse_blank_lines(text: str, ctx: Context) -> str:
+    """Two or more blank lines in a row become one blank line: one paragraph break."""
+    return substitute(text, _BLANK_RUN, "\n\n", "whitespace", ctx, protect=False)
+
+
+def strip_text(text: str, ctx: Context) -> str:
+    """No whitespace before the first or after the last character."""
+    return substitute(text, _EDGES, "", "whitespace", ctx, protect=False)
