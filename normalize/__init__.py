@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from normalize.fixlog import Settings
 from normalize.model import CleanPost, CleanQuote, Fix, RawPost, RawQuote
-from normalize.pipeline import STEPS, VERSION, clean_post, clean_text
+from normalize.pipeline import STEPS, VERSION, clean_post, clean_text, thread_names
 
 __all__ = [
     "CleanPost",
@@ -23,4 +23,5 @@ __all__ = [
     "VERSION",
     "clean_post",
     "clean_text",
+    "thread_names",
 ]

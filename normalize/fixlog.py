@@ -45,6 +45,7 @@ class Context:
     fixes: list[Fix] = field(default_factory=list)
     code: list[str] = field(default_factory=list)  # verbatim code (blocks and inline)
     lang: str = "und"  # best guess so far; language-dependent steps read it
+    lang_confidence: float = 0.0
     known_names: frozenset[str] = frozenset()  # tokens seen elsewhere in the thread: never split
     evidence: Counter = field(default_factory=Counter)  # machine-translation evidence by fix kind
 

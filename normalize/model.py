@@ -80,3 +80,23 @@ class CleanPost:
     author_title: str | None = None
     posted_at: datetime | None = None
     normalizer_version: str = ""
+    # languages of the paragraphs, in order, only when a post mixes languages (else empty)
+    paragraph_langs: list[str] = field(default_factory=list)
+    posted_at_raw: str | None = None  # the header's date as printed (clean_text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the CLI and the store: metadata, text, language, score, fixes."""
+        return {
+            "title": self.title,
+            "author": self.author,
+            "author_title": self.author_title,
+            "posted_at": self.posted_at.isoformat() if self.posted_at else None,
+            "text": self.text,
+            "lang": self.lang,
+            "lang_confidence": self.lang_confidence,
+            "paragraph_langs": self.paragraph_langs,
+            "mt_score": self.mt_score,
+            "mt_evidence": dict(self.mt_evidence),
+            "normalizer_version": self.normalizer_version,
+            "fixes": [f.to_dict() for f in self.fixes],
+        }

@@ -1,20 +1,35 @@
 """The registry of named steps and the two entry points, `clean_post` and `clean_text`.
 
 Steps run in the order of `STEPS`; each is a pure `(text, ctx) -> text` function that records its
-changes in `ctx.fixes`. `explain`/`--explain` shows them by kind.
+changes in `ctx.fixes` (see `fixlog`). The language is guessed just before the glued-word step,
+which needs it, and is the post's language in the result.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from normalize import unicode_fixes, whitespace
+from normalize import boilerplate, glue, language, punctuation, unicode_fixes, whitespace
 from normalize.fixlog import Context, Settings
+from normalize.flattened import split_header
 from normalize.html_text import html_to_text
 from normalize.model import CleanPost, CleanQuote, RawPost
+from normalize.mt_score import mt_score
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 Step = Callable[[str, Context], str]
+
+
+def detect_language_step(text: str, ctx: Context) -> str:
+    """Set `ctx.lang` (langdetect with a cheap first pass; only the first pass when language
+    detection is switched off, which is still enough for the glued-word step)."""
+    if ctx.settings.detect_language:
+        ctx.lang, ctx.lang_confidence = language.detect_language(text)
+    else:
+        quick = language._first_pass(language._sample(text))
+        ctx.lang = quick[0] if quick else "und"
+    return text
+
 
 STEPS: dict[str, Step] = {
     "normalize_line_breaks": unicode_fixes.normalize_line_breaks,
@@ -23,47 +38,111 @@ STEPS: dict[str, Step] = {
     "remove_control_chars": unicode_fixes.remove_control_chars,
     "normalize_spaces": unicode_fixes.normalize_spaces,
     "nfc": unicode_fixes.nfc,
+    "drop_chrome_lines": boilerplate.drop_chrome_lines,
+    "plain_quotes": punctuation.plain_quotes,
+    "space_before_punctuation": punctuation.space_before_punctuation,
+    "space_after_bracket": punctuation.space_after_bracket,
+    "space_after_sentence": punctuation.space_after_sentence,
+    "detect_language": detect_language_step,
+    "split_glued_words": glue.split_glued_words,
     "trim_lines": whitespace.trim_lines,
     "collapse_spaces": whitespace.collapse_spaces,
     "collapse_blank_lines": whitespace.collapse_blank_lines,
     "strip_text": whitespace.strip_text,
 }
+# Only for flattened text: a date or user title alone on a line is a printed post header there.
+FLATTENED_STEPS: dict[str, Step] = {"drop_header_lines": boilerplate.drop_header_lines}
 
 
-def run_steps(text: str, ctx: Context) -> str:
+def run_steps(text: str, ctx: Context, flattened: bool = False) -> str:
     """Run every registered step over `text` in order."""
-    for step in STEPS.values():
+    for name, step in STEPS.items():
         text = step(text, ctx)
+        if flattened and name == "drop_chrome_lines":
+            text = boilerplate.drop_header_lines(text, ctx)
     return text
 
 
-def _clean(text: str, code: list[str], settings: Settings) -> CleanPost:
-    ctx = Context(settings=settings, code=code)
-    clean = run_steps(text, ctx)
-    return CleanPost(text=clean, raw_text=text, fixes=ctx.fixes, normalizer_version=VERSION)
+def _clean(text: str, code: list[str], settings: Settings, known_names: frozenset[str],
+           flattened: bool = False) -> CleanPost:
+    ctx = Context(settings=settings, code=code, known_names=known_names)
+    clean = run_steps(text, ctx, flattened)
+    post = CleanPost(text=clean, raw_text=text, fixes=ctx.fixes, normalizer_version=VERSION)
+    if settings.detect_language:
+        post.lang, post.lang_confidence = ctx.lang, ctx.lang_confidence
+        langs = _paragraph_langs(clean, ctx.lang)
+        if len(set(langs)) > 1:
+            post.paragraph_langs = langs
+    post.mt_evidence = {k: v for k, v in ctx.evidence.items() if v}
+    post.mt_score = mt_score(post.mt_evidence, len(clean.split()), ctx.lang)
+    return post
 
 
-def clean_post(raw: RawPost, detect_language: bool = True, settings: Settings | None = None) -> CleanPost:
+def _paragraph_langs(text: str, post_lang: str) -> list[str]:
+    """Paragraph languages by the cheap first pass; paragraphs it cannot settle (or too short)
+    take the post's language. Only a confident different answer makes a post "mixed"."""
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    if len(paras) < 2:
+        return []
+    out = []
+    for p in paras:
+        quick = language._first_pass(language._sample(p)) if len(p) >= language.MIN_PARAGRAPH_CHARS else None
+        out.append(quick[0] if quick and quick[0] != "und" else post_lang)
+    return out
+
+
+def thread_names(texts: Iterable[str]) -> frozenset[str]:
+    """Tokens that occur in the other posts of a thread: names and terms the glued-word step must
+    never split. Pass the result as `known_names` when normalizing the thread's posts."""
+    names: set[str] = set()
+    for t in texts:
+        names.update(m.group(0) for m in glue._TOKEN.finditer(t))
+    return frozenset(names)
+
+
+def clean_post(raw: RawPost, detect_language: bool = True, settings: Settings | None = None,
+               known_names: frozenset[str] = frozenset()) -> CleanPost:
     """Normalize one post an engine extracted: body HTML to clean text, with every fix recorded.
-    Metadata comes from the engine (`raw`) and is passed through."""
+    Metadata comes from the engine (`raw`) and is passed through.
+
+    `known_names`: tokens seen elsewhere in the thread (`thread_names`), never split as glue.
+    `detect_language=False` skips langdetect (the cheap first pass still runs for the glue step).
+    """
     settings = settings or Settings(detect_language=detect_language)
     body = html_to_text(raw.body_html)
-    post = _clean(body.text, body.code, settings)
+    post = _clean(body.text, body.code, settings, known_names)
+    quiet = Settings(typographic_quotes=settings.typographic_quotes, split_glued=settings.split_glued,
+                     drop_boilerplate=settings.drop_boilerplate, detect_language=False)
     for q in raw.quotes:
         qt = html_to_text(q.html)
         if qt.text:
-            post.quotes.append(CleanQuote(q.author, q.post_id, _clean(qt.text, qt.code, settings).text))
+            post.quotes.append(CleanQuote(q.author, q.post_id, _clean(qt.text, qt.code, quiet, known_names).text))
     if raw.signature_html:
         sig = html_to_text(raw.signature_html)
-        post.signature = _clean(sig.text, sig.code, settings).text or None
+        post.signature = _clean(sig.text, sig.code, quiet, known_names).text or None
     post.title = raw.title
     post.author = raw.author
     post.author_title = raw.author_title
     post.posted_at = raw.posted_at
+    post.posted_at_raw = raw.posted_at_raw
     return post
 
 
-def clean_text(text: str, detect_language: bool = True, settings: Settings | None = None) -> CleanPost:
-    """Normalize text that arrives already flattened (a forum thread saved as text)."""
+def clean_text(text: str, detect_language: bool = True, settings: Settings | None = None,
+               known_names: frozenset[str] = frozenset()) -> CleanPost:
+    """Normalize text that arrives already flattened (a forum thread saved as text): the printed
+    header (title, author, user title, date) becomes metadata, chrome lines go, the rest is
+    cleaned like a post body. The header's removal is the first recorded fix."""
     settings = settings or Settings(detect_language=detect_language)
-    return _clean(text, [], settings)
+    text = text.replace("\r\n", "\n")
+    head = split_header(text)
+    body = text[head.body_start:]
+    post = _clean(body, [], settings, known_names, flattened=True)
+    if head.body_start:
+        from normalize.model import Fix
+
+        post.fixes.insert(0, Fix("header", text[: head.body_start], "", 0))
+    post.raw_text = text
+    post.title, post.author = head.title, head.author
+    post.author_title, post.posted_at, post.posted_at_raw = head.author_title, head.posted_at, head.posted_at_raw
+    return post

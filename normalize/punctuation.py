@@ -1,0 +1,70 @@
+"""Steps 3 and 4: quotation marks, and spacing at punctuation.
+
+Machine translation from Russian leaves « » and ", — "; French typography puts spaces inside « »
+and before ; : ! ?; careless typing leaves "General ," and "surprise ." and "said.Then". Each is
+fixed here, except where the characters mean something else: URLs, e-mail addresses, decimals
+(3.5), times (10:30), abbreviations (U.S., e.g.), domain and file names (NEWSru.com, setup.py),
+emoticons (:) ;-) :D) and code, which are all left as they are.
+"""
+from __future__ import annotations
+
+import re
+
+from normalize.fixlog import Context, substitute
+
+# Opening/closing double quotes of every style, with the French inner spaces when present.
+_DOUBLE_QUOTE = re.compile("«[ ]?|[ ]?»|[„“”‟〝〞＂]")
+_SINGLE_QUOTE = re.compile("‹[ ]?|[ ]?›|[‚‘’‛]")
+
+
+def plain_quotes(text: str, ctx: Context) -> str:
+    """« » „ “ ” ‹ › ‚ ‘ ’ (and the French-spaced « mot ») become plain " and '. Apostrophes inside
+    words stay apostrophes (plain '). Off with `Settings.typographic_quotes`."""
+    if ctx.settings.typographic_quotes or text.isascii():
+        return text
+    before = len(ctx.fixes)
+    text = substitute(text, _DOUBLE_QUOTE, '"', "quote", ctx)
+    ctx.evidence["guillemets"] += sum(1 for f in ctx.fixes[before:] if "«" in f.before or "»" in f.before)
+    return substitute(text, _SINGLE_QUOTE, "'", "quote", ctx)
+
+
+# A space before , . ; : ! ? ) ] when the mark ends something: followed by a space, the end, or a
+# closing quote. Not "...", not ".5" / ".NET" (followed by a letter or digit), and not the ':' ';'
+# of an emoticon such as " :)" or " ;-)".
+_SPACE_BEFORE = re.compile(
+    r"(?<=[^\s(\[])[ ]+(?:"
+    r"[,!?]+(?=[\s\"')\]]|$)"
+    r"|\.(?!\.)(?=[\s\"')\]]|$)"
+    r"|[;:](?![-o'^]?[()DPpOo3|/\\*\[\]{}@$])(?=[\s\"')\]]|$)"
+    r"|[)\]](?=[\s\"'.,;:!?]|$)"
+    r")",
+    re.M,
+)
+_SPACE_AFTER_OPEN = re.compile(r"(?<=[(\[])[ ]+(?=[^\s)\]])")
+
+
+def space_before_punctuation(text: str, ctx: Context) -> str:
+    """No space before , . ; : ! ? ) ] ("General ," -> "General,", "surprise ." -> "surprise.")."""
+    before = len(ctx.fixes)
+    text = substitute(text, _SPACE_BEFORE, lambda m: m.group(0).lstrip(" "), "punct_space", ctx)
+    ctx.evidence["space_before_punct"] += len(ctx.fixes) - before
+    return text
+
+
+def space_after_bracket(text: str, ctx: Context) -> str:
+    """No space after an opening ( or [ ("( see" -> "(see")."""
+    return substitute(text, _SPACE_AFTER_OPEN, "", "punct_space", ctx)
+
+
+# "said.Then" -> "said. Then": a sentence end between two ordinary words. The word before is two or
+# more lower-case letters (so not U.S., e.g., NEWSru.com's TLD side), the word after is one capital
+# and lower-case letters up to a word end (so not Console.WriteLine or file.TXT).
+_MISSING_SPACE = re.compile(r"(?<![\w.@/\\-])([^\W\d_]*[a-z\u00df-\u024f\u0430-\u044f]{2}[.!?])(?=[A-Z\u00c0-\u00de\u0410-\u042f][a-z\u00df-\u024f\u0430-\u044f]+(?:[\s,;:!?\"')]|\.(?:\s|$)|$))")
+
+
+def space_after_sentence(text: str, ctx: Context) -> str:
+    """Add the missing space after . ! ? between two words ("said.Then" -> "said. Then")."""
+    before = len(ctx.fixes)
+    text = substitute(text, _MISSING_SPACE, lambda m: m.group(1) + " ", "sentence_space", ctx)
+    ctx.evidence["missing_space"] += len(ctx.fixes) - before
+    return text
