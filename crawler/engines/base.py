@@ -1,0 +1,414 @@
+"""What every forum engine shares: the page it reads, what it returns, and the parsing written once.
+
+An engine is a subclass of `Engine` whose selectors are data (`SELECTORS`, CSS or XPath; XPath
+when the string starts with "/" or "("). The base class walks each post container and reads each
+field through those selectors, so an engine module holds only its selectors, its detection markers
+and hooks for real quirks. Per-site overrides (a TOML file) replace selectors by name.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+import lxml.html
+from parsel import Selector, SelectorList
+
+from crawler.engines import dates
+from normalize.model import RawPost, RawQuote
+
+
+@dataclass
+class Page:
+    """A fetched page: URL, parsed HTML, and what the HTTP layer knew about it."""
+
+    url: str
+    selector: Selector
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+    cookies: Iterable[str] = ()  # cookie names the site set
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    text: str | None = None  # the decoded body, for engines that read JSON or comments
+
+    @classmethod
+    def from_html(cls, html: str, url: str, **kw: Any) -> "Page":
+        return cls(url=url, selector=Selector(text=html or "<html></html>", base_url=url), text=html, **kw)
+
+    def css(self, query: str) -> SelectorList:
+        return self.selector.css(query)
+
+    def xpath(self, query: str) -> SelectorList:
+        return self.selector.xpath(query)
+
+    def absolute(self, href: str | None) -> str | None:
+        return urljoin(self.url, href.strip()) if href else None
+
+    @property
+    def body_text(self) -> str:
+        if self.text is None:
+            self.text = self.selector.get()
+        return self.text
+
+
+@dataclass
+class ThreadLink:
+    """A link to a thread found on a forum index page, with what the index says about it."""
+
+    url: str
+    title: str | None = None
+    thread_id: str | None = None
+    replies: int | None = None
+    last_post_at: datetime | None = None
+
+
+@dataclass
+class ThreadPage:
+    """One page of a thread."""
+
+    url: str
+    title: str | None
+    forum_path: list[str]
+    posts: list[RawPost]
+    next_page: str | None = None
+    thread_id: str | None = None
+    page_number: int | None = None
+    last_page: int | None = None
+
+
+def select(node: Selector | Page, query: str) -> SelectorList:
+    """Run a selector: CSS, or XPath when it starts with '/', '(', './' or '@'. Alternatives
+    separated by ' || ' are tried in order; the first that matches anything wins."""
+    for q in query.split(" || "):
+        found = node.xpath(q) if q.startswith(("/", "(", "./", "@")) else node.css(q)
+        if found:
+            return found
+    return SelectorList([])
+
+
+def first_text(node: Selector | Page, query: str | None) -> str | None:
+    """The stripped, space-folded text of the first match, or None."""
+    if not query:
+        return None
+    for q in query.split(" || "):  # alternatives, tried in order
+        found = select(node, q)
+        if not found:
+            continue
+        if "::attr(" in q or "::text" in q or "/@" in q or q.endswith("text()"):
+            value = found.get()
+        else:
+            value = " ".join(found[0].xpath(".//text()").getall())
+        value = re.sub(r"\s+", " ", value or "").strip()
+        if value:
+            return value
+    return None
+
+
+def first_attr(node: Selector | Page, query: str | None) -> str | None:
+    """The first non-empty value of an attribute selector (`a::attr(href)` / `//a/@href`)."""
+    if not query:
+        return None
+    for q in query.split(" || "):
+        value = select(node, q).get()
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def to_int(text: str | None) -> int | None:
+    """'1,234' / '1.2K' / '12 replies' -> int; None when there is no number."""
+    if not text:
+        return None
+    m = re.search(r"(\d[\d,.\s]*)\s*([KkMm])?", text)
+    if not m:
+        return None
+    digits = m.group(1).strip()
+    mult = {"k": 1000, "m": 1_000_000}.get((m.group(2) or "").lower(), 1)
+    if mult > 1:
+        try:
+            return int(float(digits.replace(",", ".").replace(" ", "")) * mult)
+        except ValueError:
+            return None
+    digits = re.sub(r"[,.\s]", "", digits)
+    return int(digits) if digits.isdigit() else None
+
+
+class Engine:
+    """Base engine. Subclasses set `name`, `SELECTORS` and `detect`; override hooks for quirks.
+
+    Selector names the base class reads (a missing name means "this engine has no such thing"):
+      post                 each post container on a thread page
+      post_id              attribute selector giving the post id (relative to the post);
+                           `POST_ID_PATTERN` extracts the number from it
+      author, author_id, author_url, author_title, likes, post_title
+      date_attr            machine-readable date attribute (ISO or unix time)
+      date_text            visible date text (parsed with dateparser)
+      edited_attr / edited_text
+      body                 the post body element (relative to the post)
+      quote                quote blocks inside the body
+      quote_author_attr / quote_author_text, quote_post_id_attr, quote_body
+      signature            signature element (relative to the post)
+      remove               comma-separated selectors dropped from the body before serializing
+      title, breadcrumbs   on a thread page
+      next_page            next-page link (attribute selector); `link[rel=next]` is tried first
+      thread_link          thread links on an index page (the <a> elements)
+      thread_row           thread rows on an index page (for reply count / last post time)
+      row_link, row_replies, row_last_post_attr, row_last_post_text
+      forum_link           sub-forum links (attribute selector)
+    """
+
+    name: ClassVar[str] = "base"
+    label: ClassVar[str] = "Base engine"
+    SELECTORS: ClassVar[dict[str, str]] = {}
+    POST_ID_PATTERN: ClassVar[str] = r"(\d+)"
+    THREAD_ID_PATTERN: ClassVar[str] = r"\.(\d+)/?(?:page-\d+)?/?$"
+    PAGE_NUMBER_PATTERN: ClassVar[str] = r"/page-(\d+)"
+    DATE_LANGUAGES: ClassVar[list[str] | None] = None
+
+    def __init__(self, overrides: Mapping[str, str] | None = None, timezone_name: str | None = None):
+        self.sel: dict[str, str] = {**self.SELECTORS, **(overrides or {})}
+        self.timezone_name = timezone_name
+
+    # -- detection -------------------------------------------------------------------------
+    def detect(self, page: Page) -> float:
+        """How sure this engine is that it made the page, 0.0 to 1.0."""
+        return 0.0
+
+    # -- index pages -------------------------------------------------------------------------
+    def is_thread_page(self, page: Page) -> bool:
+        """True when the page shows posts of a thread."""
+        return bool(self.sel.get("post") and select(page, self.sel["post"]))
+
+    def forum_links(self, page: Page) -> Iterable[str]:
+        """Links to sub-forums / boards / categories on an index page."""
+        query = self.sel.get("forum_link")
+        if not query:
+            return []
+        return _unique(page.absolute(h) for q in query.split(" || ") for h in select(page, q).getall())
+
+    def thread_links(self, page: Page) -> Iterable[ThreadLink]:
+        """Links to threads on an index page, with reply count and last-post time where shown."""
+        links: dict[str, ThreadLink] = {}
+        row_query = self.sel.get("thread_row")
+        if row_query:
+            for row in select(page, row_query):
+                href = first_attr(row, self.sel.get("row_link"))
+                if not href:
+                    continue
+                url = self.canonical_thread_url(page.absolute(href))
+                if url in links:
+                    continue
+                links[url] = ThreadLink(
+                    url=url,
+                    title=first_text(row, self.sel.get("row_title") or self.sel.get("row_link", "").replace("::attr(href)", "")),
+                    thread_id=self.thread_id(url),
+                    replies=to_int(first_text(row, self.sel.get("row_replies"))),
+                    last_post_at=self._row_last_post(row, page),
+                )
+        if not links and self.sel.get("thread_link"):
+            for href in select(page, self.sel["thread_link"]).getall():
+                url = self.canonical_thread_url(page.absolute(href))
+                links.setdefault(url, ThreadLink(url=url, thread_id=self.thread_id(url)))
+        return list(links.values())
+
+    def _row_last_post(self, row: Selector, page: Page) -> datetime | None:
+        raw = first_attr(row, self.sel.get("row_last_post_attr"))
+        if raw:
+            parsed = dates.parse_machine(raw)
+            if parsed:
+                return parsed
+        text = first_text(row, self.sel.get("row_last_post_text"))
+        return self.parse_date_text(text, page) if text else None
+
+    def next_page(self, page: Page) -> str | None:
+        """URL of the next page of a thread or thread list (rel=next first)."""
+        href = page.css("link[rel=next]::attr(href)").get()
+        if not href and self.sel.get("next_page"):
+            href = first_attr(page, self.sel["next_page"])
+        return page.absolute(href) if href else None
+
+    def canonical_thread_url(self, url: str) -> str:
+        """The URL of a thread's first page (strips page suffixes, fragments)."""
+        return url.split("#", 1)[0]
+
+    def thread_id(self, url: str) -> str | None:
+        m = re.search(self.THREAD_ID_PATTERN, url.split("#", 1)[0].split("?", 1)[0])
+        return m.group(1) if m else None
+
+    def page_number(self, url: str) -> int:
+        m = re.search(self.PAGE_NUMBER_PATTERN, url)
+        return int(m.group(1)) if m else 1
+
+    # -- thread pages ------------------------------------------------------------------------
+    def thread(self, page: Page) -> ThreadPage:
+        """Read a thread page: title, forum path, posts, next page."""
+        posts = []
+        first_position = self.first_position(page)
+        for index, node in enumerate(self.post_nodes(page)):
+            post = self.parse_post(node, page)
+            if post is None:
+                continue
+            if post.position is None:
+                post.position = first_position + index
+            posts.append(post)
+        url = page.url
+        return ThreadPage(
+            url=url,
+            title=self.thread_title(page),
+            forum_path=self.forum_path(page),
+            posts=posts,
+            next_page=self.next_page(page),
+            thread_id=self.thread_id(url),
+            page_number=self.page_number(url),
+            last_page=self.last_page(page),
+        )
+
+    def first_position(self, page: Page) -> int:
+        """Position of the first post on this page when posts carry no number (1-based)."""
+        return 1
+
+    def last_page(self, page: Page) -> int | None:
+        return None
+
+    def thread_title(self, page: Page) -> str | None:
+        return first_text(page, self.sel.get("title")) or first_text(page, "meta[property='og:title']::attr(content)")
+
+    def forum_path(self, page: Page) -> list[str]:
+        query = self.sel.get("breadcrumbs")
+        if not query:
+            return []
+        crumbs = [re.sub(r"\s+", " ", "".join(n.xpath(".//text()").getall())).strip() for n in select(page, query)]
+        return [c for c in crumbs if c]
+
+    def post_nodes(self, page: Page) -> SelectorList:
+        return select(page, self.sel["post"]) if self.sel.get("post") else SelectorList([])
+
+    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
+        """Read one post container. None for rows that share the post class but are no post."""
+        raw_id = first_attr(node, self.sel.get("post_id"))
+        m = re.search(self.POST_ID_PATTERN, raw_id or "")
+        if not m:
+            return None
+        body_node = select(node, self.sel["body"]) if self.sel.get("body") else None
+        if not body_node:
+            return None
+        body_html, quotes = self.body_and_quotes(body_node[0], page)
+        posted_at, posted_raw = self.post_date(node, page)
+        edited_at = None
+        edited = first_attr(node, self.sel.get("edited_attr"))
+        if edited:
+            edited_at = dates.parse_machine(edited)
+        elif self.sel.get("edited_text"):
+            edited_text = first_text(node, self.sel["edited_text"])
+            edited_at = self.parse_date_text(edited_text, page) if edited_text else None
+        signature = select(node, self.sel["signature"]) if self.sel.get("signature") else None
+        author_url = first_attr(node, self.sel.get("author_url"))
+        return RawPost(
+            post_id=m.group(1),
+            body_html=body_html,
+            author=first_text(node, self.sel.get("author")),
+            author_id=first_attr(node, self.sel.get("author_id")),
+            author_url=page.absolute(author_url) if author_url else None,
+            author_title=first_text(node, self.sel.get("author_title")),
+            posted_at=posted_at,
+            posted_at_raw=posted_raw,
+            edited_at=edited_at,
+            quotes=quotes,
+            signature_html=signature[0].get() if signature else None,
+            likes=to_int(first_text(node, self.sel.get("likes"))),
+            title=first_text(node, self.sel.get("post_title")),
+            position=to_int(first_text(node, self.sel.get("position"))),
+        )
+
+    def post_date(self, node: Selector, page: Page) -> tuple[datetime | None, str | None]:
+        """Posted-at from the machine attribute first, the visible text second."""
+        raw = first_attr(node, self.sel.get("date_attr"))
+        if raw:
+            parsed = dates.parse_machine(raw)
+            if parsed:
+                return parsed, raw
+        text = first_text(node, self.sel.get("date_text"))
+        if text:
+            return self.parse_date_text(text, page), text
+        return None, raw
+
+    def parse_date_text(self, text: str, page: Page) -> datetime | None:
+        return dates.parse_text(text, languages=self.DATE_LANGUAGES, relative_base=page.fetched_at,
+                                timezone_name=self.timezone_name)
+
+    def body_and_quotes(self, body: Selector, page: Page) -> tuple[str, list[RawQuote]]:
+        """The body's HTML with quote blocks and chrome taken out, and the quotes found."""
+        root = _copy(body.root)
+        quotes: list[RawQuote] = []
+        quote_query = self.sel.get("quote")
+        if quote_query:
+            wrapped = Selector(root=root)
+            for q in select(wrapped, quote_query):
+                # only outermost quotes become references; nested ones stay inside their parent
+                quotes.append(self.parse_quote(q))
+            for q in select(wrapped, quote_query):
+                _drop(q.root)
+        remove = self.sel.get("remove")
+        if remove:
+            wrapped = Selector(root=root)
+            for q in remove.split(","):
+                for n in select(wrapped, q.strip()):
+                    _drop(n.root)
+        return _inner_html(root), [q for q in quotes if q.html.strip() or q.author]
+
+    def parse_quote(self, q: Selector) -> RawQuote:
+        author = first_attr(q, self.sel.get("quote_author_attr")) or None
+        if not author and self.sel.get("quote_author_text"):
+            author = first_text(q, self.sel["quote_author_text"])
+            if author:
+                author = re.sub(r"\s*(said|wrote|schrieb|a écrit|escribió|написал)\s*:?\s*$", "", author, flags=re.I)
+                author = re.sub(r"^(Quote from|Originally Posted by|Quote)\s*:?\s*", "", author, flags=re.I).strip() or None
+        post_id_raw = first_attr(q, self.sel.get("quote_post_id_attr"))
+        post_id = None
+        if post_id_raw:
+            m = re.search(r"(\d+)\s*$", post_id_raw) or re.search(r"(\d+)", post_id_raw)
+            post_id = m.group(1) if m else None
+        body = select(q, self.sel["quote_body"]) if self.sel.get("quote_body") else None
+        html = _inner_html(body[0].root) if body else _inner_html(q.root)
+        return RawQuote(author=author, post_id=post_id, html=html)
+
+
+def _unique(items: Iterable[str | None]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        if item:
+            seen.setdefault(item.split("#", 1)[0], None)
+    return list(seen)
+
+
+def _copy(node: Any) -> Any:
+    # parse once per page, copy the body so removing quotes never changes the page's tree
+    return copy.deepcopy(node)
+
+
+def _drop(node: Any) -> None:
+    """Remove an element but keep the text that follows it (its tail)."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    if tail:
+        prev = node.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+def _inner_html(node: Any) -> str:
+    parts = [node.text or ""] if node.text else []
+    parts += [lxml.html.tostring(child, encoding="unicode", with_tail=True) for child in node]
+    from html import escape  # noqa: PLC0415
+
+    if parts and node.text:
+        parts[0] = escape(node.text, quote=False)
+    return "".join(parts).strip()

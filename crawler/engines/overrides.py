@@ -1,0 +1,57 @@
+"""Per-site selector overrides, for forums with a custom theme.
+
+A TOML file replaces any selector of an engine, for every site on that engine or for one site:
+
+    # overrides.toml
+    [engines.xenforo2]                       # every XenForo 2 forum
+    author_title = ".userBanner strong"
+
+    [sites."forum.example.org"]              # one forum (matched on the host name)
+    engine = "xenforo2"                      # optional: force the engine for this site
+    [sites."forum.example.org".selectors]
+    post = "article.MessageCard"
+    body = ".MessageCard__content"
+
+Selector names are those of `crawler.engines.base.Engine` (see its docstring).
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class OverridesError(ValueError):
+    """The overrides file cannot be read or has the wrong shape."""
+
+
+def load_overrides(path: str | None, site_url: str, engine: str | None) -> dict[str, str]:
+    """Selectors that replace the engine's own for `site_url`; {} when there is no file."""
+    if not path:
+        return {}
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise OverridesError(f"cannot read selector overrides {path}: {exc}") from exc
+    selectors: dict[str, str] = {}
+    if engine:
+        selectors.update(_strings(data.get("engines", {}).get(engine, {}), f"engines.{engine}"))
+    host = urlsplit(site_url).hostname or ""
+    site = data.get("sites", {}).get(host, {})
+    if site and (not site.get("engine") or site.get("engine") == engine):
+        selectors.update(_strings(site.get("selectors", {}), f"sites.{host}.selectors"))
+    return selectors
+
+
+def site_engine(path: str | None, site_url: str) -> str | None:
+    """The engine an overrides file forces for `site_url`, if any."""
+    if not path:
+        return None
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return data.get("sites", {}).get(urlsplit(site_url).hostname or "", {}).get("engine")
+
+
+def _strings(table: object, where: str) -> dict[str, str]:
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise OverridesError(f"[{where}] must map selector names to strings")
+    return dict(table)

@@ -1,0 +1,98 @@
+"""XenForo 2.x (2.0–2.3).
+
+Markup from XF 2.2 templates (PAGE_CONTAINER, post_macros, message_macros, bb_code_tag_quote,
+page_nav, thread_list_macros): `html#XF`, posts `article.message.js-post[data-content=post-N]`,
+dates `time.u-dt[datetime][data-time]`, quotes `blockquote.bbCodeBlock--quote` whose
+`a.bbCodeBlock-expandLink` is the "Click to expand..." text. Pages are `/page-N`; `/page-9999`
+redirects to a thread's last page (used by incremental crawls).
+"""
+from __future__ import annotations
+
+import re
+
+from crawler.engines.base import Engine, Page, first_text, to_int
+
+_QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' bbCodeBlock--quote ')]"
+
+
+class XenForo2(Engine):
+    name = "xenforo2"
+    label = "XenForo 2"
+    SELECTORS = {
+        "post": "article.message.js-post[data-content^='post-'] || article.message[data-content^='post-']",
+        "post_id": "@data-content || @id",
+        "author": "@data-author || .message-name .username",
+        "author_id": ".message-name [data-user-id]::attr(data-user-id)",
+        "author_url": ".message-name a.username::attr(href)",
+        "author_title": ".message-userTitle",
+        "date_attr": ".message-attribution-main time::attr(datetime) || .message-attribution-main time::attr(data-time) "
+                     "|| .message-attribution time.u-dt::attr(datetime)",
+        "date_text": ".message-attribution-main time || .message-attribution time",
+        "edited_attr": ".message-lastEdit time::attr(datetime)",
+        "body": ".message-body .bbWrapper || .message-content .bbWrapper",
+        "quote": f".//{_QUOTE}[not(ancestor::{_QUOTE})]",
+        "quote_author_attr": "@data-quote",
+        "quote_author_text": ".bbCodeBlock-title",
+        "quote_post_id_attr": "@data-source || .bbCodeBlock-sourceJump::attr(data-content-selector)",
+        "quote_body": ".bbCodeBlock-expandContent || .bbCodeBlock-content",
+        "remove": ".bbCodeBlock-expandLink, .bbCodeSpoiler-button, .js-selectToQuoteEnd, .message-lastEdit, "
+                  ".bbCodeBlock--unfurl .contentRow-figure, script, style",
+        "signature": "aside.message-signature .bbWrapper || .message-signature",
+        "likes": ".reactionsBar-link",
+        "position": ".message-attribution-opposite a[href*='post-'] || .message-attribution-gadget",
+        "title": "h1.p-title-value",
+        "breadcrumbs": "(//ul[contains(@class,'p-breadcrumbs')])[1]//span[@itemprop='name']",
+        "next_page": "a.pageNav-jump--next::attr(href)",
+        "thread_row": ".structItem--thread",
+        "row_link": ".structItem-title a[data-tp-primary]::attr(href) || .structItem-title a:last-child::attr(href)",
+        "row_title": ".structItem-title a[data-tp-primary] || .structItem-title a:last-child",
+        "row_replies": ".structItem-cell--meta dl:first-child dd",
+        "row_last_post_attr": "time.structItem-latestDate::attr(datetime) || .structItem-cell--latest time::attr(datetime)",
+        "thread_link": ".structItem-title a[data-tp-primary]::attr(href)",
+        "forum_link": ".node-title a::attr(href) || .node-subNodeFlatList a::attr(href) "
+                      "|| .node-subNodeMenu a::attr(href)",
+    }
+    THREAD_ID_PATTERN = r"\.(\d+)/?(?:page-\d+)?/?$"
+    PAGE_NUMBER_PATTERN = r"/page-(\d+)"
+
+    def detect(self, page: Page) -> float:
+        score = 0.0
+        if page.xpath("/html[@id='XF']"):
+            score += 0.7
+        if page.xpath("/html[@data-app='public'] | /html[@data-template]"):
+            score += 0.15
+        if page.css("article.message[data-content^='post-'], .structItem--thread, .p-body-pageContent"):
+            score += 0.2
+        if any(name.startswith("xf_") for name in page.cookies):
+            score += 0.1
+        if page.xpath("/html[@id='XenForo']"):
+            return 0.0  # XenForo 1 has its own engine
+        return min(score, 1.0)
+
+    def forum_links(self, page: Page) -> list[str]:
+        links = super().forum_links(page)
+        # thread-list pagination of a forum page is "next page", not a sub-forum
+        return [u for u in links if "/threads/" not in u]
+
+    def canonical_thread_url(self, url: str) -> str:
+        url = url.split("#", 1)[0]
+        url = re.sub(r"/(page-\d+|unread|latest|post-\d+)/?$", "/", url)
+        return url if url.endswith("/") else url + "/"
+
+    def last_page(self, page: Page) -> int | None:
+        numbers = [to_int(t) for t in page.css(".pageNav-main .pageNav-page a::text").getall()]
+        numbers = [n for n in numbers if n]
+        return max(numbers) if numbers else 1
+
+    def last_page_url(self, thread_url: str) -> str:
+        """XF redirects `/page-9999` to a thread's real last page."""
+        return self.canonical_thread_url(thread_url) + "page-9999"
+
+    def thread_title(self, page: Page) -> str | None:
+        title = first_text(page, self.sel.get("title"))
+        if title:
+            # thread prefixes (`span.label`) are part of h1's text; keep only the title proper
+            prefix = first_text(page, "h1.p-title-value .label")
+            if prefix and title.startswith(prefix):
+                title = title[len(prefix):].strip()
+        return title or super().thread_title(page)

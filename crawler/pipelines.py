@@ -1,0 +1,110 @@
+"""Item pipelines: NormalizePipeline (clean text, language, fixes) → StorePipeline (batched upserts).
+
+Both are built by `from_crawler` and read `FORUMSIFT_*` settings (defaults in crawler/settings.py).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+import db
+import normalize
+from crawler.items import PostItem
+from db.store import PostRecord
+
+logger = logging.getLogger(__name__)
+
+
+class NormalizePipeline:
+    """Turns each post's HTML into clean text with `normalize.clean_post`."""
+
+    def __init__(self, detect_language: bool = True):
+        self.detect_language = detect_language
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "NormalizePipeline":
+        return cls(detect_language=crawler.settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True))
+
+    def process_item(self, item: PostItem, spider: Spider | None = None) -> PostItem:
+        try:
+            item.clean = normalize.clean_post(item.post, detect_language=self.detect_language)
+        except TypeError:  # a normalizer without the detect_language switch
+            item.clean = normalize.clean_post(item.post)
+        return item
+
+
+def to_record(item: PostItem) -> PostRecord:
+    """The store's view of a crawled, normalized post."""
+    post, clean = item.post, item.clean
+    assert clean is not None, "NormalizePipeline must run before StorePipeline"
+    return PostRecord(
+        site_url=item.site_url, engine=item.engine, thread_url=item.thread_url, post_id=post.post_id,
+        clean_text=clean.text, forum_path=item.forum_path, thread_engine_id=item.thread_id,
+        thread_title=item.thread_title, page_url=item.page_url, page_number=item.page_number,
+        position=post.position, author=post.author, author_id=post.author_id, author_url=post.author_url,
+        author_title=post.author_title, posted_at=post.posted_at, posted_at_raw=post.posted_at_raw,
+        edited_at=post.edited_at, body_html=post.body_html, raw_text=clean.raw_text,
+        quotes=[{"author": q.author, "post_id": q.post_id, "text": q.text} for q in clean.quotes],
+        signature=clean.signature, likes=post.likes, lang=clean.lang, lang_confidence=clean.lang_confidence,
+        mt_score=clean.mt_score, fixes=[f.to_dict() for f in clean.fixes],
+        normalizer_version=clean.normalizer_version or normalize.VERSION,
+    )
+
+
+class StorePipeline:
+    """Buffers posts and writes them in batches, one transaction per batch; records the crawl run."""
+
+    def __init__(self, crawler: Crawler, db_url: str, batch_size: int):
+        self.crawler = crawler
+        self.db_url = db_url
+        self.batch_size = batch_size
+        self.buffer: list[PostRecord] = []
+        self.store: db.Store | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
+        settings = crawler.settings
+        pipeline = cls(crawler, settings.get("FORUMSIFT_DB") or db.DEFAULT_URL,
+                       settings.getint("FORUMSIFT_BATCH_SIZE", 500))
+        # the finish reason is known only when the spider_closed signal fires, after close_spider
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        self.store = db.open(self.db_url)
+        args = {k: v for k, v in vars(spider).items() if k in ("start_url", "forced_engine", "overrides_file")}
+        self.run_id = self.store.start_run(getattr(spider, "start_url", None), args)
+
+    def process_item(self, item: PostItem, spider: Spider | None = None) -> PostItem:
+        self.buffer.append(to_record(item))
+        if len(self.buffer) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        if not self.buffer or self.store is None:
+            return
+        batch, self.buffer = self.buffer, []
+        result = self.store.write_posts(batch, self.run_id)
+        stats = self.crawler.stats
+        stats.inc_value("forumsift/posts_stored", result.inserted)
+        stats.inc_value("forumsift/posts_updated", result.updated)
+        stats.inc_value("forumsift/posts_unchanged", result.unchanged)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        self.flush()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.store is None:
+            return
+        if self.run_id is not None:
+            stats = dict(self.crawler.stats.get_stats())
+            stats["finish_reason"] = reason
+            self.store.finish_run(self.run_id, reason, stats, getattr(spider, "site_url", None))
+        self.store.close()
+        self.store = None

@@ -1,0 +1,57 @@
+"""Scrapy settings for forumsift, as plain module constants (Scrapy reads this module through
+scrapy.cfg). forumsift's own settings are prefixed FORUMSIFT_; each can also be set with
+`-s NAME=VALUE` on `scrapy crawl` or by an environment variable of the same name."""
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "forumsift"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- forumsift ------------------------------------------------------------------------------
+# Where posts go: any SQLAlchemy URL (sqlite:///path.db, postgresql+psycopg://user@host/db).
+FORUMSIFT_DB = os.environ.get("FORUMSIFT_DB", "sqlite:///forumsift.db")
+# Posts written per transaction by the store pipeline.
+FORUMSIFT_BATCH_SIZE = 500
+# Contact shown in the User-Agent so forum admins can reach whoever runs the crawl.
+FORUMSIFT_CONTACT = os.environ.get("FORUMSIFT_CONTACT", "")
+# The site's timezone for dates shown without one ("Yesterday at 10:15"); UTC when unknown.
+FORUMSIFT_TIMEZONE = os.environ.get("FORUMSIFT_TIMEZONE", "")
+# Run language detection in the crawl (the slowest normalizer step).
+FORUMSIFT_DETECT_LANGUAGE = True
+# Per-site selector overrides (TOML), see README "Custom themes".
+FORUMSIFT_OVERRIDES = os.environ.get("FORUMSIFT_OVERRIDES", "")
+# Redis URL: when set, scrapy-redis shares the request queue and dupefilter between workers.
+FORUMSIFT_REDIS_URL = os.environ.get("FORUMSIFT_REDIS_URL", "")
+
+# --- politeness -----------------------------------------------------------------------------
+USER_AGENT = "forumsift/0.1 (+https://github.com/forumsift/forumsift)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # a page bigger than this is skipped and counted
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+HTTPERROR_ALLOW_ALL = False
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.NormalizePipeline": 300,
+    "crawler.pipelines.StorePipeline": 800,
+}
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("FORUMSIFT_LOG_LEVEL", "INFO")

@@ -1,0 +1,57 @@
+"""The `forumsift` command as a user runs it."""
+from __future__ import annotations
+
+import re
+
+from tests.conftest import forumsift
+
+
+def test_demo_crawls_the_fixture_forum_and_queries_it(tmp_path):
+    run = forumsift("demo", "--db", str(tmp_path / "demo.db"), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    m = re.search(r"database: (\d+) threads, (\d+) posts", run.stdout)
+    assert m and int(m.group(1)) >= 8 and int(m.group(2)) >= 80, run.stdout
+    assert "pages/s" in run.stdout and "languages:" in run.stdout
+    assert "harbour" in run.stdout.lower()
+
+    query = forumsift("query", "antifouling", "--db", str(tmp_path / "demo.db"))
+    assert query.returncode == 0, query.stderr
+    assert "Winter maintenance log" in query.stdout
+
+
+def test_bad_urls_end_with_one_line_error(serve_forum, tmp_path):
+    server = serve_forum("xenforo2")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    for url, words in [("http://127.0.0.1:9/", "could not fetch"),
+                       (server.url + "no-such-page", "HTTP 404"),
+                       (server.url + "robots.txt", "not a forum")]:
+        run = forumsift("crawl", url, "--db", db, "-s", "RETRY_TIMES=0")
+        assert run.returncode != 0, url
+        assert words in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+def test_every_command_has_help_with_an_example():
+    top = forumsift("--help")
+    assert top.returncode == 0
+    commands = re.findall(r"^  (\w+)\s", top.stdout.split("Commands:")[1], re.M)
+    assert {"crawl", "demo", "query", "extract"} <= set(commands)
+    for command in commands:
+        out = forumsift(command, "--help")
+        assert out.returncode == 0, command
+        assert "Example" in out.stdout, f"`forumsift {command} --help` shows no example"
+
+
+def test_query_on_missing_database_is_a_clear_error(tmp_path):
+    run = forumsift("query", "x", "--db", str(tmp_path / "none.db"))
+    assert run.returncode != 0 and "no database" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_scrapy_list_shows_the_forum_spider():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.split() == ["forum"]

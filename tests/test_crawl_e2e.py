@@ -1,0 +1,80 @@
+"""End to end, for every engine that has a fixture forum: serve it over HTTP, run the real spider
+(`scrapy crawl forum` in a subprocess), and check the SQLite file against the fixture's content."""
+from __future__ import annotations
+
+import pytest
+
+from fixtures.content import demo_forum
+from fixtures.server import site_engines
+from tests.conftest import scrapy_crawl, sqlite_rows
+from tests.expected import expected_posts, words
+
+STORED = """
+SELECT p.engine_post_id, a.name, p.author_title, p.posted_at, t.title, f.title, p.clean_text, p.position
+FROM posts p LEFT JOIN authors a ON a.id = p.author_id JOIN threads t ON t.id = p.thread_id
+LEFT JOIN forums f ON f.id = t.forum_id
+"""
+
+
+@pytest.mark.parametrize("engine", site_engines())
+def test_crawl_stores_every_post_once_with_metadata(engine, serve_forum, tmp_path):
+    server = serve_forum(engine)
+    db = tmp_path / "forum.db"
+    run = scrapy_crawl(server.url, f"sqlite:///{db}")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "'finish_reason': 'finished'" in run.stderr
+
+    expected = expected_posts(demo_forum())
+    rows = sqlite_rows(db, STORED)
+    stored_ids = [r[0] for r in rows]
+    assert len(stored_ids) == len(set(stored_ids)), "a post was stored twice"
+    assert set(stored_ids) == set(expected), f"missing {set(expected) - set(stored_ids)}, extra {set(stored_ids) - set(expected)}"
+
+    for post_id, author, author_title, posted_at, thread_title, forum, text, position in rows:
+        want = expected[post_id]
+        assert author == want.author, post_id
+        assert author_title == want.author_title, post_id
+        assert str(posted_at).startswith(want.posted_at[:16].replace("T", " ")), (post_id, posted_at, want.posted_at)
+        assert thread_title == want.thread_title, post_id
+        assert forum == want.forum, post_id
+        assert "Click to expand" not in text and "said:" not in text, post_id
+        if not want.special:
+            # the post's own words, nothing lost, and no quoted text or signature glued on
+            assert words(text) == want.words, (post_id, text)
+
+    # the longest thread (4 pages) is complete and in order
+    long_thread = max(demo_forum().threads(), key=lambda t: len(t.posts))
+    positions = sqlite_rows(db, "SELECT p.position FROM posts p JOIN threads t ON t.id = p.thread_id "
+                                "WHERE t.title = ? ORDER BY p.position", long_thread.title)
+    assert [p for (p,) in positions] == list(range(1, len(long_thread.posts) + 1))
+
+
+def test_second_crawl_changes_no_row_counts(serve_forum, tmp_path):
+    server = serve_forum("xenforo2")
+    db = tmp_path / "forum.db"
+    tables = ["sites", "forums", "threads", "authors", "posts", "post_revisions"]
+
+    def counts():
+        return {t: sqlite_rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+
+    assert scrapy_crawl(server.url, f"sqlite:///{db}").returncode == 0
+    first = counts()
+    second_run = scrapy_crawl(server.url, f"sqlite:///{db}", "-a", "full=1")
+    assert second_run.returncode == 0, second_run.stderr[-2000:]
+    assert counts() == first
+    assert first["posts"] == len(demo_forum().posts())
+
+
+def test_quotes_signatures_and_edits_are_kept_apart(serve_forum, tmp_path):
+    server = serve_forum("xenforo2")
+    db = tmp_path / "forum.db"
+    assert scrapy_crawl(server.url, f"sqlite:///{db}").returncode == 0
+    forum = demo_forum()
+    quoting = [p for p in forum.posts() if p.quote_of]
+    rows = dict(sqlite_rows(db, "SELECT engine_post_id, quotes FROM posts WHERE quotes IS NOT NULL"))
+    assert set(rows) == {str(p.post_id) for p in quoting}
+    sig_rows = dict(sqlite_rows(db, "SELECT engine_post_id, signature FROM posts WHERE signature IS NOT NULL"))
+    with_sig = {str(p.post_id) for p in forum.posts() if p.author.signature}
+    assert with_sig and set(sig_rows) == with_sig
+    edited = dict(sqlite_rows(db, "SELECT engine_post_id, edited_at FROM posts WHERE edited_at IS NOT NULL"))
+    assert set(edited) == {str(p.post_id) for p in forum.posts() if p.edited_at}
