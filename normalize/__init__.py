@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from normalize.fixlog import Settings
 from normalize.model import CleanPost, CleanQuote, Fix, RawPost, RawQuote
-from normalize.pipeline import STEPS, VERSION, clean_post, clean_text, thread_names
+from normalize.pipeline import STEPS, VERSION, clean_body, clean_post, clean_text, thread_names
 
 __all__ = [
     "CleanPost",
@@ -21,6 +21,7 @@ __all__ = [
     "STEPS",
     "Settings",
     "VERSION",
+    "clean_body",
     "clean_post",
     "clean_text",
     "thread_names",

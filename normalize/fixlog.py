@@ -18,6 +18,15 @@ from normalize.model import Fix
 URL = r"(?:https?://|ftp://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,;:!?)\]]"
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _PROTECTED = re.compile(f"{URL}|{EMAIL}")
+# Lines that look like code pasted without markup (common in flattened text): an assignment, a
+# comparison, a shell variable, a line ending in ; { }, a code keyword at the start.
+_CODE_LINE = re.compile(
+    r"^[ \t]*(?:(?:import|def|elif|sudo|#include|const|let|var|export|async def|await)\b[^\n]*"
+    r"|[\w.\[\]\"']+[ \t]*(?:=|\+=|-=|:=)[ \t]*[^\n]*"
+    r"|[^\n]*(?:==|!=|&&|\|\||\$\(|\$\w|\[ |\(\( |[;{}][ \t]*$)[^\n]*)$",
+    re.M,
+)
+_CODE_HINT = re.compile(r"[=;{}$]|\[ |\bimport\b|\bdef\b|\bsudo\b")
 
 
 @dataclass
@@ -52,6 +61,8 @@ class Context:
     def protected_spans(self, text: str) -> list[tuple[int, int]]:
         """Sorted, non-overlapping (start, end) spans no step may change."""
         spans = [m.span() for m in _PROTECTED.finditer(text)] if ("@" in text or "://" in text or "www." in text) else []
+        if _CODE_HINT.search(text):
+            spans += [m.span() for m in _CODE_LINE.finditer(text)]
         for code in self.code:
             start = text.find(code)
             while start >= 0:
@@ -87,16 +98,19 @@ def substitute(
 ) -> str:
     """`pattern.sub(repl, text)`, except that matches touching a protected span are skipped, a
     callable `repl` may return None to skip, and every replacement is recorded as a Fix."""
-    spans = ctx.protected_spans(text) if protect else []
-    starts = [s for s, _ in spans]
+    spans: list[tuple[int, int]] | None = None if protect else []  # computed at the first change
+    starts: list[int] = []
     out: list[str] = []
     pos = 0
     for m in pattern.finditer(text):
-        s, e = m.span()
-        if spans and _overlaps(spans, starts, s, e if e > s else s + 1):
-            continue
         after = repl(m) if callable(repl) else m.expand(repl)
         if after is None or after == m.group(0):
+            continue
+        s, e = m.span()
+        if spans is None:
+            spans = ctx.protected_spans(text)
+            starts = [sp[0] for sp in spans]
+        if spans and _overlaps(spans, starts, s, e if e > s else s + 1):
             continue
         out.append(text[pos:s])
         out.append(after)

@@ -31,12 +31,23 @@ CASE_SPLIT_LANGS = LOWERCASE_SPLIT_LANGS | frozenset("de nl sv da nb".split())
 
 MIN_PART_ZIPF = 3.0  # both halves at least this frequent (about once per million words)
 MIN_SHORT_PART_ZIPF = 5.5  # a half of one or two letters must be very common ("a", "to", "of")
+# A rarer half (five letters or more) is accepted next to a function word: "regurgitationof".
+FUNCTION_WORD_ZIPF = 6.0
+MIN_RARE_PART_ZIPF = 2.0
 MIN_LEN = 5
 # Tokens that look like case glue but are product or tech names.
 TECH_TAILS = frozenset(
     "OS ID IDs API APIs URL URLs HTML JSON XML SQL CSS JS PDF USB TV PC PCs DB IO UI UX HD SSD GPU CPU "
     "DNS HTTP HTTPS SSL TLS SDK IDE VM VPN RAM ROM LED LCD MP3 AI ML".split()
 )
+# Halves that make compounds, not phrases: "microfast", "hypergrowth", "copyable", "lostless",
+# "squeezeout", "injoke". A token with one of these at its edge is left alone.
+COMPOUND_HEADS = frozenset(
+    """anti micro multi hyper poly sub auto pro trans ultra mid semi non pre re un co de dis mis bi tri
+    mono mini mega super inter intra self cyber eco bio geo neo meta para pseudo quasi tele photo macro
+    nano counter cross fore""".split()
+)
+COMPOUND_TAILS = frozenset("able ible less ness ful ly ship wise ward wards like".split())
 IDENTIFIER_HEADS = frozenset("get set is has to on off as in my the inner outer parse from do can should".split())
 
 _CAPS_TAIL = re.compile(r"[^\W\d_a-z]{2,}[^\W\d_A-Z]*")
@@ -80,10 +91,15 @@ def best_split(token: str, vocab: dict[str, float]) -> tuple[str, str] | None:
     best: tuple[float, int] | None = None
     for i in range(1, len(token)):
         zl = _part_ok(token[:i], vocab)
-        if not zl:
-            continue
         zr = _part_ok(token[i:], vocab)
-        if zr and (best is None or zl + zr > best[0]):
+        if not zl or not zr:
+            left, right = token[:i], token[i:]
+            zl0, zr0 = vocab.get(left, 0.0), vocab.get(right, 0.0)
+            if zl0 >= FUNCTION_WORD_ZIPF and len(right) >= 5 and zr0 >= MIN_RARE_PART_ZIPF:
+                zl, zr = zl0, zr0
+            elif zr0 >= FUNCTION_WORD_ZIPF and len(left) >= 5 and zl0 >= MIN_RARE_PART_ZIPF:
+                zl, zr = zl0, zr0
+        if zl and zr and (best is None or zl + zr > best[0]):
             best = (zl + zr, i)
     return (token[: best[1]], token[best[1] :]) if best else None
 
@@ -94,14 +110,16 @@ def split_token(token: str, vocab: dict[str, float], lang: str) -> str | None:
     if lower in vocab:
         return None
     uppers = [i for i, c in enumerate(token) if c.isupper()]
-    if not uppers or uppers == [0] and token[1:].islower():
+    if not uppers:
         if lang not in LOWERCASE_SPLIT_LANGS:
-            return None
+            return None  # closed compounds (German, Dutch ...) are words
         parts = best_split(lower, vocab)
-        if not parts:
+        if not parts or parts[0] in COMPOUND_HEADS or parts[1] in COMPOUND_TAILS:
             return None
         left = token[: len(parts[0])]
         return f"{left} {token[len(left):]}"
+    if uppers == [0]:
+        return None  # Capitalised unknown words are names far more often than glue ("Dataview")
     # Case glue: lower-case word, then a run of capitals ("notesNEWSru", "saidBBC").
     k = uppers[0]
     if k < 3 or not token[:k].islower() or lang not in CASE_SPLIT_LANGS:

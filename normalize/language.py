@@ -49,6 +49,7 @@ _SCRIPTS = [
     ("ka", re.compile(r"[\u10a0-\u10ff]")),
     ("hy", re.compile(r"[\u0530-\u058f]")),
 ]
+_NON_LATIN = re.compile(r"[\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\d_]+")
 
@@ -82,7 +83,10 @@ def _langdetect(sample: str) -> tuple[str, float]:
 
 def _first_pass(sample: str) -> tuple[str, float] | None:
     """Script and function-word answer, or None when langdetect must decide."""
-    counts = {name: len(rx.findall(sample)) for name, rx in _SCRIPTS}
+    if _NON_LATIN.search(sample):
+        counts = {name: len(rx.findall(sample)) for name, rx in _SCRIPTS}
+    else:  # the common case: no need to count eleven scripts
+        counts = dict.fromkeys((name for name, _ in _SCRIPTS), 0)
     latin = len(_LATIN.findall(sample))
     total = latin + sum(counts.values())
     if total == 0:

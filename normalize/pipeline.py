@@ -128,6 +128,14 @@ def clean_post(raw: RawPost, detect_language: bool = True, settings: Settings | 
     return post
 
 
+def clean_body(text: str, detect_language: bool = True, settings: Settings | None = None,
+               known_names: frozenset[str] = frozenset()) -> CleanPost:
+    """Normalize the text of one post body that is already plain text (no printed header to
+    find): every step of `clean_post` after HTML to text."""
+    settings = settings or Settings(detect_language=detect_language)
+    return _clean(text, [], settings, known_names)
+
+
 def clean_text(text: str, detect_language: bool = True, settings: Settings | None = None,
                known_names: frozenset[str] = frozenset()) -> CleanPost:
     """Normalize text that arrives already flattened (a forum thread saved as text): the printed

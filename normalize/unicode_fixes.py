@@ -50,7 +50,6 @@ _MOJIBAKE_HINT = re.compile(
     "\u2026\u2030\u2039\u203a\u20ac\u2122\ufffd\u0402-\u045f\u0490\u0491\u0384-\u03ce\u2500-\u25ff"
     "\u221a\u2206\u220f\u2211\u221e\u2248\u2260\u2264\u2265\u25ca\uf8ff\u0131\u02c7\u02d8-\u02dd]"
 )
-_LINE = re.compile(r"[^\n]+")
 
 
 def fix_mojibake(text: str, ctx: Context) -> str:
@@ -61,14 +60,26 @@ def fix_mojibake(text: str, ctx: Context) -> str:
     import ftfy
 
     config = _ftfy_config()
-
-    def fix_line(m: re.Match[str]) -> str | None:
-        line = m.group(0)
-        if not _MOJIBAKE_HINT.search(line):
-            return None
-        return ftfy.fix_text(line, config)
-
-    return substitute(text, _LINE, fix_line, "mojibake", ctx)
+    lines: list[tuple[int, int]] = []  # (start, end) of each line holding a hint, once
+    for m in _MOJIBAKE_HINT.finditer(text):
+        if lines and m.start() < lines[-1][1]:
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        lines.append((start, len(text) if end < 0 else end))
+    out: list[str] = []
+    pos = 0
+    for start, end in lines:
+        line = text[start:end]
+        fixed = ftfy.fix_text(line, config)
+        if fixed != line:
+            out += [text[pos:start], fixed]
+            pos = end
+            ctx.record("mojibake", line, fixed, start)
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")

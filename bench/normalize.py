@@ -1,0 +1,66 @@
+"""Throughput of the whole normalizer (language detection included) against ftfy.fix_text alone,
+on the same texts in the same run. Texts: the WCXB forum ground truth in ../shared/corpus when
+present (read, not copied), else the seed post.
+
+Run: .venv/bin/python bench/normalize.py [--rounds N]
+Goal: ratio (normalizer MB/s / ftfy MB/s) >= 1.0. Start-up (loading langdetect profiles and the
+word list, once per process) is timed separately: the crawl pays it once per process.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "corpus" / "wcxb-forum-dev" / "ground-truth"
+SEED = ROOT.parent / "shared" / "seed" / "forum-post.txt"
+
+
+def load_texts() -> list[str]:
+    texts = []
+    for f in sorted(CORPUS.glob("*.json")) if CORPUS.exists() else []:
+        text = (json.loads(f.read_text(encoding="utf-8")).get("ground_truth") or {}).get("main_content")
+        if text:
+            texts.append(text)
+    return texts or [SEED.read_text(encoding="utf-8")]
+
+
+def _rate(fn, texts: list[str], rounds: int) -> float:
+    size = sum(len(t.encode("utf-8")) for t in texts) * rounds
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for t in texts:
+            fn(t)
+    return size / (time.perf_counter() - start) / 1e6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    texts = load_texts()
+    t0 = time.perf_counter()
+    import ftfy
+
+    from normalize import clean_body
+
+    clean_body("Warm up: loads the language profiles and the English word list once.")
+    startup = time.perf_counter() - t0
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    ftfy_rate = _rate(ftfy.fix_text, texts, args.rounds)
+    ours = _rate(clean_body, texts, args.rounds)
+    no_lang = _rate(lambda t: clean_body(t, detect_language=False), texts, args.rounds)
+    print(f"texts: {len(texts)} posts, {mb:.2f} MB, {args.rounds} rounds; start-up {1000 * startup:.0f} ms")
+    print(f"ftfy.fix_text alone:              {ftfy_rate:6.2f} MB/s")
+    print(f"normalizer (with language):       {ours:6.2f} MB/s   ratio {ours / ftfy_rate:.2f} (goal >= 1.0)")
+    print(f"normalizer (detect_language=False): {no_lang:6.2f} MB/s")
+    per_post = mb / len(texts) / ours * 1000
+    print(f"mean post {1000 * mb / len(texts):.1f} KB: {per_post:.2f} ms per post with language")
+
+
+if __name__ == "__main__":
+    main()
