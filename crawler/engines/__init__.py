@@ -7,9 +7,9 @@ import pkgutil
 from collections.abc import Mapping
 from functools import lru_cache
 
-from crawler.engines.base import Engine, Page, ThreadLink, ThreadPage
+from crawler.engines.base import ApiPage, Engine, Page, ThreadLink, ThreadPage
 
-__all__ = ["Engine", "Page", "ThreadLink", "ThreadPage", "all_engines", "detect_engine", "get_engine",
+__all__ = ["ApiPage", "Engine", "Page", "ThreadLink", "ThreadPage", "all_engines", "detect_engine", "get_engine",
            "DETECT_THRESHOLD"]
 
 DETECT_THRESHOLD = 0.5

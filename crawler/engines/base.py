@@ -79,6 +79,16 @@ class ThreadPage:
     last_page: int | None = None
 
 
+@dataclass
+class ApiPage:
+    """What an engine read from one API (JSON) response: thread pages with posts, links to
+    threads (for incremental crawls), and further API URLs to fetch."""
+
+    threads: list[ThreadPage] = field(default_factory=list)
+    thread_links: list[ThreadLink] = field(default_factory=list)
+    follow: list[str] = field(default_factory=list)
+
+
 def select(node: Selector | Page, query: str) -> SelectorList:
     """Run a selector: CSS, or XPath when it starts with '/', '(', './' or '@'. Alternatives
     separated by ' || ' are tried in order; the first that matches anything wins."""
@@ -176,6 +186,15 @@ class Engine:
     def detect(self, page: Page) -> float:
         """How sure this engine is that it made the page, 0.0 to 1.0."""
         return 0.0
+
+    # -- API crawling (engines with a JSON API, e.g. Discourse) ------------------------------
+    def api_entry(self, page: Page) -> str | None:
+        """The API URL to crawl instead of HTML pages, or None to crawl HTML."""
+        return None
+
+    def api_parse(self, url: str, data: Any, fetched_at: datetime) -> ApiPage:
+        """Read one API response (decoded JSON)."""
+        raise NotImplementedError
 
     # -- index pages -------------------------------------------------------------------------
     def is_thread_page(self, page: Page) -> bool:

@@ -9,7 +9,9 @@ one-line reason in `spider.failure` and a finish reason other than "finished".
 """
 from __future__ import annotations
 
+import json
 import logging
+from datetime import datetime, timezone
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -98,6 +100,10 @@ class ForumSpider(scrapy.Spider):
             self.engine = self._make_engine(engine.name)
             logger.info("forumsift: %s detected (score %.2f)", engine.name, score)
         self.crawler.stats.set_value("forumsift/engine", self.engine.name)
+        api_url = self.engine.api_entry(page)
+        if api_url:
+            yield scrapy.Request(api_url, callback=self.parse_api, errback=self.start_failed)
+            return
         yield from self.route(page)
 
     def route(self, page: Page) -> Iterator[Any]:
@@ -160,6 +166,33 @@ class ForumSpider(scrapy.Spider):
                            page_number=thread.page_number, fetched_at=page.fetched_at)
         if thread.next_page and self._follow(thread.next_page):
             yield scrapy.Request(thread.next_page, callback=self.parse_thread, priority=THREAD_PRIORITY + 1)
+
+    def parse_api(self, response: Response) -> Iterator[Any]:
+        """An engine's JSON API response: posts of thread pages, more API URLs to fetch."""
+        assert self.engine is not None
+        stats = self.crawler.stats
+        try:
+            data = json.loads(response.text)
+        except (ValueError, AttributeError):
+            stats.inc_value("forumsift/api_not_json")
+            logger.warning("skipped %s: the API answered something that is not JSON", response.url)
+            return
+        stats.inc_value("forumsift/pages_api")
+        result = self.engine.api_parse(response.url, data, datetime.now(timezone.utc))
+        for thread in result.threads:
+            thread_url = self.engine.canonical_thread_url(thread.url)
+            if not thread.posts:
+                stats.inc_value("forumsift/thread_pages_empty")
+            for post in thread.posts:
+                stats.inc_value("forumsift/posts_found")
+                yield PostItem(site_url=self.site_url, engine=self.engine.name, thread_url=thread_url,
+                               page_url=thread.url, post=post, thread_id=thread.thread_id,
+                               thread_title=thread.title, forum_path=thread.forum_path,
+                               page_number=thread.page_number, fetched_at=datetime.now(timezone.utc))
+        stats.inc_value("forumsift/threads_found", len(result.thread_links))
+        for url in result.follow:
+            if self._follow(url):
+                yield scrapy.Request(url, callback=self.parse_api)
 
     def _follow(self, url: str) -> bool:
         host = urlsplit(url).hostname
