@@ -103,7 +103,10 @@ def _drop_lines(text: str, ctx: Context, match, kind: str) -> str:
         stripped = line.strip()
         protected = any(s < pos + len(line) and e > pos for s, e in spans)
         if stripped and not protected and match(stripped):
-            ctx.record(kind, line + "\n", "", pos)
+            if pos + len(line) < len(text):
+                ctx.record(kind, line + "\n", "", pos)
+            else:  # the last line: the newline before it goes with it
+                ctx.record(kind, "\n" + line if pos else line, "", max(pos - 1, 0))
         else:
             out.append(line)
         pos += len(line) + 1

@@ -32,9 +32,9 @@ def detect_language_step(text: str, ctx: Context) -> str:
 
 
 STEPS: dict[str, Step] = {
+    "decode_entities": unicode_fixes.decode_entities,  # before ftfy: entities on top of mojibake
+    "fix_mojibake": unicode_fixes.fix_mojibake,  # before line breaks: ftfy reads \x85 as "…"
     "normalize_line_breaks": unicode_fixes.normalize_line_breaks,
-    "fix_mojibake": unicode_fixes.fix_mojibake,
-    "decode_entities": unicode_fixes.decode_entities,
     "remove_control_chars": unicode_fixes.remove_control_chars,
     "normalize_spaces": unicode_fixes.normalize_spaces,
     "nfc": unicode_fixes.nfc,
@@ -87,6 +87,8 @@ def _paragraph_langs(text: str, post_lang: str) -> list[str]:
     out = []
     for p in paras:
         quick = language._first_pass(language._sample(p)) if len(p) >= language.MIN_PARAGRAPH_CHARS else None
+        if quick is None and len(p) >= language.MIN_PARAGRAPH_CHARS and language._NON_LATIN.search(p):
+            quick = language.detect_language(p)  # another script: worth langdetect
         out.append(quick[0] if quick and quick[0] != "und" else post_lang)
     return out
 

@@ -101,10 +101,10 @@ def normalize_line_breaks(text: str, ctx: Context) -> str:
     return substitute(text, _LINE_BREAKS, "\n", "line_break", ctx)
 
 
-# C0/C1 controls except tab and newline; zero-width and invisible formatting characters that carry
+# C0 controls except tab and newline (C1 controls are ftfy's: most are mojibake it decodes); zero-width and invisible formatting characters that carry
 # no meaning in a post (ZWSP, word joiner, BOM, soft hyphen, object replacement). ZWJ and ZWNJ stay:
 # they are part of emoji sequences and of Persian and Indic spelling.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u2060-\u2064\ufeff\u00ad\ufffc\u180e]+")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\u200b\u2060-\u2064\ufeff\u00ad\ufffc\u180e]+")
 
 
 def remove_control_chars(text: str, ctx: Context) -> str:

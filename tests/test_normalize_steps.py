@@ -1,0 +1,55 @@
+"""Every named step of the normalizer against its cases in fixtures/normalize/steps.json:
+input -> expected, and inputs that must come out unchanged."""
+import json
+from pathlib import Path
+
+import pytest
+
+from normalize.fixlog import Context
+from normalize.pipeline import FLATTENED_STEPS, STEPS
+
+DATA = json.loads((Path(__file__).parent.parent / "fixtures/normalize/steps.json").read_text(encoding="utf-8"))
+ALL_STEPS = {**STEPS, **FLATTENED_STEPS}
+CASES = [(step, inp, exp) for step, d in DATA.items() if step != "description" for inp, exp in d["cases"]]
+NEGATIVE = [(step, inp) for step, d in DATA.items() if step != "description" for inp in d["must_not_change"]]
+
+
+def _run(step: str, text: str) -> tuple[str, Context]:
+    ctx = Context(lang="en")
+    return ALL_STEPS[step](text, ctx), ctx
+
+
+@pytest.mark.parametrize("step,text,expected", CASES, ids=[f"{s}:{i[:30]}" for s, i, _ in CASES])
+def test_step_fixes(step, text, expected):
+    got, ctx = _run(step, text)
+    assert got == expected
+    assert ctx.fixes, "a change must be recorded"
+
+
+@pytest.mark.parametrize("step,text", NEGATIVE, ids=[f"{s}:{i[:30]}" for s, i in NEGATIVE])
+def test_step_leaves_alone(step, text):
+    got, ctx = _run(step, text)
+    assert got == text
+    assert not ctx.fixes
+
+
+def test_every_step_is_tested_and_documented():
+    for name, fn in ALL_STEPS.items():
+        assert fn.__doc__, name
+    untested = set(ALL_STEPS) - set(DATA) - {"detect_language", "strip_text", "normalize_line_breaks"}
+    assert not untested
+
+
+REPLAY = [c for c in CASES if c[0] != "plain_quotes"]  # plain_quotes is two passes
+
+
+@pytest.mark.parametrize("step,text,expected", REPLAY, ids=[f"{s}:{i[:30]}" for s, i, _ in REPLAY])
+def test_fixes_replay_to_the_output(step, text, expected):
+    """Each Fix's offset points at `before` in the step's input: replaying gives the output."""
+    got, ctx = _run(step, text)
+    out, pos = [], 0
+    for f in ctx.fixes:
+        assert text[f.offset:f.offset + len(f.before)] == f.before
+        out += [text[pos:f.offset], f.after]
+        pos = f.offset + len(f.before)
+    assert "".join(out) + text[pos:] == got
