@@ -78,3 +78,23 @@ def test_quotes_signatures_and_edits_are_kept_apart(serve_forum, tmp_path):
     assert with_sig and set(sig_rows) == with_sig
     edited = dict(sqlite_rows(db, "SELECT engine_post_id, edited_at FROM posts WHERE edited_at IS NOT NULL"))
     assert set(edited) == {str(p.post_id) for p in forum.posts() if p.edited_at}
+
+
+def test_seed_artifacts_come_out_clean_after_a_crawl(serve_forum, tmp_path):
+    """The fixture post that repeats every artifact of the user's seed post is stored repaired."""
+    server = serve_forum("xenforo2")
+    db = tmp_path / "forum.db"
+    assert scrapy_crawl(server.url, f"sqlite:///{db}").returncode == 0
+    seed_like = next(p for p in demo_forum().posts() if "«" in p.body_html)
+    (text, lang, fixes, mt_score), = sqlite_rows(db, "SELECT clean_text, lang, fixes, mt_score FROM posts "
+                                                     "WHERE engine_post_id = ?", str(seed_like.post_id))
+    assert "«" not in text and "»" not in text and '"Meridian"' in text
+    assert "argued that" in text and "notes NEWSru Israel" in text
+    assert "don't" in text and "â€" not in text
+    assert " ," not in text and " ." not in text
+    assert lang == "en" and mt_score > 0.5
+    assert {"argued", "that"} <= set(words(text)) and fixes and '"kind"' in fixes
+    languages = dict(sqlite_rows(db, "SELECT engine_post_id, lang FROM posts"))
+    for post in demo_forum().posts():
+        if post.lang != "en":
+            assert languages[str(post.post_id)] == post.lang
