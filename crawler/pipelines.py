@@ -29,10 +29,10 @@ class NormalizePipeline:
         return cls(detect_language=crawler.settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True))
 
     def process_item(self, item: PostItem, spider: Spider | None = None) -> PostItem:
-        try:
-            item.clean = normalize.clean_post(item.post, detect_language=self.detect_language)
-        except TypeError:  # a normalizer without the detect_language switch
-            item.clean = normalize.clean_post(item.post)
+        # names the thread itself uses (its title, the author, who is quoted) are never split as glue
+        names = [item.thread_title or "", item.post.author or "", *(q.author or "" for q in item.post.quotes)]
+        item.clean = normalize.clean_post(item.post, detect_language=self.detect_language,
+                                          known_names=normalize.thread_names(names))
         return item
 
 
