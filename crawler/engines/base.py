@@ -160,6 +160,7 @@ class Engine:
       body                 the post body element (relative to the post)
       quote                quote blocks inside the body
       quote_author_attr / quote_author_text, quote_post_id_attr, quote_body
+      quote_remove         comma-separated selectors dropped from a quote's body (its `cite` header)
       signature            signature element (relative to the post)
       remove               comma-separated selectors dropped from the body before serializing
       title, breadcrumbs   on a thread page
@@ -391,6 +392,10 @@ class Engine:
             m = re.search(r"(\d+)\s*$", post_id_raw) or re.search(r"(\d+)", post_id_raw)
             post_id = m.group(1) if m else None
         body = select(q, self.sel["quote_body"]) if self.sel.get("quote_body") else None
+        for query in (self.sel.get("quote_remove") or "").split(","):
+            # the quote is already a copy taken out of the body, so its header can go in place
+            for n in (select(q, query.strip()) if query.strip() else []):
+                _drop(n.root)
         html = _inner_html(body[0].root) if body else _inner_html(q.root)
         return RawQuote(author=author, post_id=post_id, html=html)
 
