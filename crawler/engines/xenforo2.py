@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
+from parsel import Selector
+
 from crawler.engines.base import Engine, Page, first_text, to_int
+from normalize.model import RawPost
 
 _QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' bbCodeBlock--quote ')]"
 
@@ -19,15 +22,18 @@ class XenForo2(Engine):
     name = "xenforo2"
     label = "XenForo 2"
     SELECTORS = {
-        "post": "article.message.js-post[data-content^='post-'] || article.message[data-content^='post-']",
+        # XF 2.0-2.2 mark posts with data-content; 2.3 only with the id; "MessageCard" styles use divs
+        "post": "article.message.js-post[data-content^='post-'] || article.message[data-content^='post-'] "
+                "|| article.message.js-post[id^='js-post-'] || div.MessageCard.js-messageCard[id^='js-post-']",
         "post_id": "@data-content || @id",
-        "author": "@data-author || .message-name .username",
-        "author_id": ".message-name [data-user-id]::attr(data-user-id)",
-        "author_url": ".message-name a.username::attr(href)",
+        "author": "@data-author || .message-name .username || .MessageCard__user-info__name",
+        "author_id": ".message-name [data-user-id]::attr(data-user-id) "
+                     "|| .MessageCard__user-info__name::attr(data-user-id)",
+        "author_url": ".message-name a.username::attr(href) || .MessageCard__user-info__name::attr(href)",
         "author_title": ".message-userTitle",
         "date_attr": ".message-attribution-main time::attr(datetime) || .message-attribution-main time::attr(data-time) "
-                     "|| .message-attribution time.u-dt::attr(datetime)",
-        "date_text": ".message-attribution-main time || .message-attribution time",
+                     "|| .message-attribution time.u-dt::attr(datetime) || .MessageCard__date-created time::attr(datetime)",
+        "date_text": ".message-attribution-main time || .message-attribution time || .MessageCard__date-created time",
         "edited_attr": ".message-lastEdit time::attr(datetime)",
         "body": ".message-body .bbWrapper || .message-content .bbWrapper",
         "quote": f".//{_QUOTE}[not(ancestor::{_QUOTE})]",
@@ -36,11 +42,13 @@ class XenForo2(Engine):
         "quote_post_id_attr": "@data-source || .bbCodeBlock-sourceJump::attr(data-content-selector)",
         "quote_body": ".bbCodeBlock-expandContent || .bbCodeBlock-content",
         "remove": ".bbCodeBlock-expandLink, .bbCodeSpoiler-button, .js-selectToQuoteEnd, .message-lastEdit, "
-                  ".bbCodeBlock--unfurl .contentRow-figure, script, style",
+                  ".bbCodeBlock--unfurl .contentRow-figure, script, style, "
+                  ".cv-attach-exif",  # an EXIF add-on's "Join to see EXIF info" line under images
         "signature": "aside.message-signature .bbWrapper || .message-signature",
         "likes": ".reactionsBar-link",
-        "position": ".message-attribution-opposite a[href*='post-'] || .message-attribution-gadget",
-        "title": "h1.p-title-value",
+        "position": ".message-attribution-opposite a[href*='post-'] || .message-attribution-gadget "
+                    "|| .MessageCard__post-position",
+        "title": "h1.p-title-value || h1.MessageCard__thread-title",
         "breadcrumbs": "(//ul[contains(@class,'p-breadcrumbs')])[1]//span[@itemprop='name']",
         "next_page": "a.pageNav-jump--next::attr(href)",
         "thread_row": ".structItem--thread",
@@ -69,6 +77,12 @@ class XenForo2(Engine):
             return 0.0  # XenForo 1 has its own engine
         return min(score, 1.0)
 
+    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
+        post = super().parse_post(node, page)
+        if post is not None:
+            post.likes = reaction_count(first_text(node, self.sel.get("likes")))
+        return post
+
     def forum_links(self, page: Page) -> list[str]:
         links = super().forum_links(page)
         # thread-list pagination of a forum page is "next page", not a sub-forum
@@ -96,3 +110,13 @@ class XenForo2(Engine):
             if prefix and title.startswith(prefix):
                 title = title[len(prefix):].strip()
         return title or super().thread_title(page)
+
+
+def reaction_count(text: str | None) -> int | None:
+    """XenForo's reactions line names the reactors: "A, B and 3 others" -> 5, "A and B" -> 2."""
+    if not text:
+        return None
+    others = re.search(r"(\d[\d,.]*)\s+others?\b", text)
+    named = re.sub(r"(?:,|\band)?\s*\d[\d,.]*\s+others?\b.*", "", text)
+    names = [n for n in re.split(r"\s*,\s*|\s+and\s+", named.strip()) if n.strip()]
+    return len(names) + (to_int(others.group(1)) or 0 if others else 0)

@@ -1,0 +1,146 @@
+"""XenForo 2: every selector matches the fixture's pages, and the quirks (XF 2.3 posts without
+`data-content`, the "MessageCard" style, reaction lists, thread prefixes, /page-9999)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pytest
+
+from crawler.engines.base import Page
+from crawler.engines.base import Engine, select
+from crawler.engines.xenforo2 import XenForo2, reaction_count
+from fixtures.content import demo_forum
+from fixtures.site import FixtureSite
+from fixtures.xenforo2.messagecard import MessageCardSite
+from fixtures.xenforo2.site import XenForo2Site
+
+PAGE_SELECTORS = {"post", "title", "breadcrumbs", "next_page", "thread_row", "thread_link", "forum_link"}
+ROW_SELECTORS = {"row_link", "row_title", "row_replies", "row_last_post_attr", "row_last_post_text"}
+QUOTE_SELECTORS = {"quote_author_attr", "quote_author_text", "quote_post_id_attr", "quote_body"}
+NOT_CHECKED = {"remove", "date_text", "edited_text"}  # removals may be absent; text dates back up attributes
+
+
+def fetch(site: FixtureSite, path: str) -> Page:
+    """A fixture page as the spider would see it (through the site's router, no socket)."""
+    response = site.handle(path)
+    assert response.status == 200, path
+    return Page.from_html(response.bytes().decode("utf-8"), "http://127.0.0.1" + path)
+
+
+def unmatched_selectors(engine: Engine, pages: Iterable[Page]) -> set[str]:
+    """Names of the engine's selectors that match nothing on any of `pages`: page-level ones on
+    the page, row ones inside thread rows, quote ones inside quotes, the rest inside posts."""
+    pages = list(pages)
+    found: set[str] = set()
+    for page in pages:
+        posts = engine.post_nodes(page)
+        rows = select(page, engine.sel["thread_row"]) if engine.sel.get("thread_row") else []
+        quotes = [q for p in posts for q in select(p, engine.sel["quote"])] if engine.sel.get("quote") else []
+        for name, query in engine.sel.items():
+            if name in PAGE_SELECTORS:
+                scopes = [page]
+            elif name in ROW_SELECTORS:
+                scopes = rows
+            elif name in QUOTE_SELECTORS:
+                scopes = quotes
+            else:
+                scopes = posts
+            if any(select(scope, query) for scope in scopes):
+                found.add(name)
+    return set(engine.sel) - found - NOT_CHECKED
+
+
+def long_thread_paths(site: XenForo2Site) -> list[str]:
+    thread = max(site.forum.threads(), key=lambda t: len(t.posts))
+    return [site.thread_url(thread), site.thread_url(thread, 2)]
+
+
+@pytest.fixture(scope="module")
+def site() -> XenForo2Site:
+    return XenForo2Site(demo_forum())
+
+
+def test_every_selector_matches_the_fixture(site):
+    news = demo_forum().forum(2)
+    paths = ["/", site.forum_url(news), *long_thread_paths(site)]
+    assert unmatched_selectors(XenForo2(), [fetch(site, p) for p in paths]) == set()
+
+
+def test_thread_page_reads_every_field(site):
+    forum = demo_forum()
+    thread = max(forum.threads(), key=lambda t: len(t.posts))
+    page = fetch(site, site.thread_url(thread, 2))
+    result = XenForo2().thread(page)
+    assert result.title == thread.title
+    assert result.forum_path == ["Forums", "General", "Boats & Gardens"]
+    assert result.next_page == "http://127.0.0.1" + site.thread_url(thread, 3)
+    assert result.last_page == 4
+    expected = thread.posts[5:10]
+    assert [p.post_id for p in result.posts] == [str(p.post_id) for p in expected]
+    for got, want in zip(result.posts, expected):
+        assert (got.author, got.author_title, got.position) == (want.author.name, want.author.title, want.position)
+        assert got.posted_at == want.posted_at
+        assert got.author_id == str(want.author.user_id)
+        assert got.likes == (want.likes or None)
+        assert (got.edited_at is not None) == (want.edited_at is not None)
+        assert bool(got.signature_html) == bool(want.author.signature)
+        if want.quote_of:
+            assert [(q.author, q.post_id) for q in got.quotes] == [(want.quote_of.author.name, str(want.quote_of.post_id))]
+        assert "Click to expand" not in got.body_html and "said:" not in got.body_html
+
+
+def test_index_and_forum_pages_give_links_with_reply_counts(site):
+    engine = XenForo2()
+    index = fetch(site, "/")
+    assert "http://127.0.0.1/forums/world-news.5/" in engine.forum_links(index)
+    news = demo_forum().forum(2)
+    links = engine.thread_links(fetch(site, site.forum_url(news)))
+    by_id = {link.thread_id: link for link in links}
+    for thread in sorted(news.threads, key=lambda t: t.last_post_at, reverse=True)[:3]:
+        link = by_id[str(thread.thread_id)]
+        assert link.replies == len(thread.posts) - 1
+        assert link.last_post_at == thread.last_post_at
+    assert engine.last_page_url(links[0].url).endswith("/page-9999")
+
+
+def test_messagecard_style_is_read_like_the_stock_style():
+    site = MessageCardSite(demo_forum())
+    thread = demo_forum().thread(103)
+    page = fetch(site, site.thread_url(thread))
+    result = XenForo2().thread(page)
+    assert [p.post_id for p in result.posts] == [str(p.post_id) for p in thread.posts[:5]]
+    for got, want in zip(result.posts, thread.posts):
+        assert (got.author, got.position, got.posted_at) == (want.author.name, want.position, want.posted_at)
+        assert got.author_id == str(want.author.user_id)
+        assert bool(got.signature_html) == bool(want.author.signature)
+        assert "Joined" not in got.body_html and "posts" not in re.sub(r"<[^>]+>", "", got.body_html)
+
+
+def test_xf23_posts_without_data_content_are_found(site):
+    thread = demo_forum().thread(104)
+    html = site.handle(site.thread_url(thread)).bytes().decode()
+    html = re.sub(r' data-(content|author)="[^"]*"', "", html)  # XF 2.3 drops both attributes
+    result = XenForo2().thread(Page.from_html(html, "http://127.0.0.1/"))
+    assert [(p.post_id, p.author) for p in result.posts] == [(str(p.post_id), p.author.name) for p in thread.posts[:5]]
+
+
+@pytest.mark.parametrize("text, count", [
+    ("kyteflyer , Bobby T , Aviator and 19 others", 22), ("unixfool", 1), ("unixfool and felixen", 2),
+    ("Guest 6381 and Irene McC", 2), ("A, B and 1,234 others", 1236), (None, None)])
+def test_reaction_lists_are_counted(text, count):
+    assert reaction_count(text) == count
+
+
+def test_thread_prefix_is_not_part_of_the_title(site):
+    thread = demo_forum().thread(105)
+    html = site.handle(site.thread_url(thread)).bytes().decode()
+    html = html.replace('<h1 class="p-title-value">', '<h1 class="p-title-value"><span class="label label--blue">Solved</span> ')
+    assert XenForo2().thread(Page.from_html(html, "http://127.0.0.1/")).title == thread.title
+
+
+def test_detects_its_own_pages_only(site):
+    engine = XenForo2()
+    assert engine.detect(fetch(site, "/")) >= 0.8
+    xf1 = Page.from_html('<html id="XenForo"><body><ol id="messageList"></ol></body></html>', "http://x/")
+    assert engine.detect(xf1) == 0.0
