@@ -1,0 +1,411 @@
+"""Finding the post records of a page no engine knows, for the generic engine.
+
+`microdata_records` reads schema.org items (DiscussionForumPosting, Comment, Answer, Question,
+SocialMediaPosting) with a body of their own. `structure_records` finds the repeated records: it
+marks the elements that look like an author (a link to a user page, an element whose class says
+author/user) and like a date (`time`, date attributes, short date-shaped text), groups the page's
+elements by tag and class, and takes the group whose members most often carry both, weighted by
+the text they hold and how many they are. Inside each record the body is the descendant kind
+(tag and class) that recurs in most records and holds the most text without holding the author
+or the date.
+
+What it deliberately does not do: read records that carry neither a date nor an author link
+(too easily confused with menus and teasers), or guess a body inside a single record page
+without microdata.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+import lxml.html
+
+_POST_TYPES = ("DiscussionForumPosting", "Comment", "Answer", "Question", "SocialMediaPosting")
+_BODY_PROPS = {"text", "articleBody", "commentText"}
+_DATE_PROPS = ("datePublished", "dateCreated")
+_SKIP = {"script", "style", "noscript", "template", "svg", "head", "select", "option", "button", "textarea",
+         "iframe", "input"}
+_CHROME_TAGS = {"nav", "form", "footer", "aside"}
+_USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people|author|authors|account|~)"
+                        r"(?:/|\.php|[?=#-]|$)|[?&](?:u|user|userid|uid|showuser|member|who)=|/@[\w.-]+/?$|"
+                        r"/(?:user|member|profile|u)[-_]?\w*\.(?:php|html?)", re.I)
+_USER_CLASS = re.compile(r"author|user|poster|nick|member|byline|owner|submitter|uname", re.I)
+_DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-utime", "data-date", "data-created")
+_DATE_TEXT = re.compile(
+    r"(?:\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+    r"\b(?:an?|\d+) (?:sec|second|min|minute|hour|day|week|month|year|yr|hr)s? ago\b|\byesterday\b|\btoday\b|"
+    r"\b\d+ ?(?:s|m|h|d|w|mo|y|yr|hr|min)s? ago\b)", re.I)
+_CHROME_CLASS = re.compile(r"(?:^|[\s_-])(?:vote|votes|score|share|sharing|reply|report|action|actions|toolbar|menu|"
+                           r"button|btn|avatar|controls|permalink|flair|badge|tools|options|like|likes|reactions?|"
+                           r"signature|footer|buttons|moderation|mod|meta|userinfo|user-info|postinfo|"
+                           r"post-info|postprofile|profile|stats|rank|karma|points|tagline)(?:$|[\s_-])", re.I)
+_SIGNATURE_CLASS = re.compile(r"signature|(?:^|\s)sig(?:$|\s)", re.I)
+_QUOTE_HEAD = re.compile(r"^\s*(?:quote\s*(?:from|:)?\s*)?(?:originally posted by\s*)?(.{1,60}?)\s*"
+                         r"(?:said|wrote|writes|says|schrieb|a écrit|escribió|написал|napisał)\b.*$", re.I | re.S)
+
+
+@dataclass
+class Record:
+    """One post found on a page: its element, where its body is, and what its header said."""
+
+    node: Any  # lxml element
+    body: Any | None = None  # lxml element; None: the record itself minus chrome
+    post_id: str | None = None
+    author: str | None = None
+    author_url: str | None = None
+    author_title: str | None = None
+    date_attr: str | None = None
+    date_text: str | None = None
+    edited_attr: str | None = None
+    likes: str | None = None
+    chrome: list[Any] = field(default_factory=list)  # elements to drop from a record-as-body
+    nested: list[Any] = field(default_factory=list)  # records inside this one (comment trees)
+
+
+# -- microdata ---------------------------------------------------------------------------------------
+def microdata_records(root: Any) -> list[Record]:
+    """Records from schema.org microdata items that have a body of their own."""
+    test = " or ".join(f"contains(@itemtype, '/{t}')" for t in _POST_TYPES)
+    items = root.xpath(f"//*[@itemscope][{test}]")
+    found = []
+    item_set = set(items)
+    for item in items:
+        own = _own_props(item)
+        body = next((own[p] for p in ("text", "articleBody", "commentText") if p in own), None)
+        if body is None or not _text_len(body):
+            continue
+        rec = Record(node=item, body=body, post_id=_post_id(item))
+        author = own.get("author")
+        if author is not None:
+            name = author.xpath(".//*[@itemprop='name']")
+            rec.author = _attr_or_text(name[0], "content") if name else _attr_or_text(author, "content")
+            link = author.xpath("descendant-or-self::a[@href]/@href | .//*[@itemprop='url']/@href")
+            rec.author_url = link[0] if link else None
+            title = author.xpath(".//*[@itemprop='jobTitle']")
+            rec.author_title = _clean(title[0].text_content()) if title else None
+        for prop in _DATE_PROPS:
+            if prop in own:
+                rec.date_attr = own[prop].get("content") or own[prop].get("datetime")
+                rec.date_text = None if rec.date_attr else _clean(own[prop].text_content())
+                break
+        if "dateModified" in own:
+            rec.edited_attr = own["dateModified"].get("content") or own["dateModified"].get("datetime")
+        if "upvoteCount" in own:
+            rec.likes = own["upvoteCount"].get("content") or _clean(own["upvoteCount"].text_content())
+        rec.nested = [n for n in item.iterdescendants() if n in item_set]
+        found.append(rec)
+    return found
+
+
+def _own_props(item: Any) -> dict[str, Any]:
+    """itemprop name -> first element whose nearest enclosing item is `item`."""
+    props: dict[str, Any] = {}
+    for el in item.iterdescendants():
+        prop = el.get("itemprop") if isinstance(el.tag, str) else None
+        if not prop:
+            continue
+        owner = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
+        if owner is item:
+            for name in prop.split():
+                props.setdefault(name, el)
+    return props
+
+
+# -- structure ---------------------------------------------------------------------------------------
+@dataclass
+class _PageIndex:
+    """Per-element facts for one page, computed in one pass."""
+
+    text: dict[Any, int]
+    authors: dict[Any, list[Any]]  # element -> author markers inside it (document order)
+    dates: dict[Any, list[Any]]
+
+
+def structure_records(root: Any, min_records: int = 2) -> list[Record]:
+    """The repeated post records of a page, found by structure; [] when there are none."""
+    body = root.find("body") if root.tag == "html" else root
+    if body is None:
+        return []
+    index = _index(body)
+    best = _best_group(body, index, min_records)
+    if not best:
+        return []
+    members = best
+    member_set = set(members)
+    records = []
+    for node in members:
+        nested = [d for d in node.iterdescendants() if d in member_set]
+        records.append(_structure_record(node, nested, index))
+    _choose_bodies(records, index)
+    return [r for r in records if r.body is not None or _own_text(r.node, r.nested, index) > 0]
+
+
+def _index(body: Any) -> _PageIndex:
+    text: dict[Any, int] = {}
+    authors: dict[Any, list[Any]] = defaultdict(list)
+    dates: dict[Any, list[Any]] = defaultdict(list)
+    elements = [el for el in body.iter() if isinstance(el.tag, str)]
+    for el in reversed(elements):  # children before parents
+        if el.tag in _SKIP:
+            text[el] = 0
+            continue
+        n = len((el.text or "").strip())
+        for child in el:
+            if isinstance(child.tag, str):
+                n += text.get(child, 0)
+            n += len((child.tail or "").strip())
+        text[el] = n
+    for el in elements:
+        if el.tag in _SKIP:
+            continue
+        kind = _marker(el, text[el])
+        if kind is None:
+            continue
+        target = authors if kind == "author" else dates
+        for anc in el.iterancestors():
+            target[anc].append(el)
+        target[el].append(el)
+    return _PageIndex(text, authors, dates)
+
+
+def _marker(el: Any, length: int) -> str | None:
+    """'author' or 'date' when `el` looks like one in a post header."""
+    if el.tag == "time" or any(el.get(a) for a in _DATE_ATTRS):
+        return "date"
+    if length == 0 or length > 60:
+        return None
+    cls = el.get("class") or ""
+    if el.tag == "a":
+        href = el.get("href") or ""
+        if _USER_HREF.search(href) or el.get("rel") == "author" or (_USER_CLASS.search(cls) and length < 40):
+            return "author"
+    elif _USER_CLASS.search(cls) and length < 40 and len(el) <= 2 and el.tag in {"span", "strong", "b", "div", "cite"}:
+        return "author"
+    if length < 45 and len(el) == 0 and _DATE_TEXT.search(el.text or ""):
+        return "date"
+    if el.get("title") and _DATE_TEXT.search(el.get("title") or "") and length < 45:
+        return "date"
+    return None
+
+
+def _key(el: Any) -> tuple[str, tuple[str, ...]]:
+    classes = tuple(sorted(c for c in (el.get("class") or "").split() if not _has_digit(c)))
+    return el.tag, classes
+
+
+def _has_digit(token: str) -> bool:
+    return any(ch.isdigit() for ch in token)
+
+
+def _best_group(body: Any, index: _PageIndex, min_records: int) -> list[Any]:
+    groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in _SKIP or el.tag in {"a", "span", "p", "br", "img", "b", "i", "em",
+                                                                       "strong", "li", "time", "body", "html"}:
+            continue
+        if index.text.get(el, 0) < 15 or el not in index.dates:
+            continue
+        parent = el.getparent()
+        groups[(_key(parent) if parent is not None else None, *_key(el))].append(el)
+    best: list[Any] = []
+    best_score = 0.0
+    for key, members in groups.items():
+        if len(members) < min_records:
+            continue
+        member_set = set(members)
+        with_author = sum(1 for m in members if _has_own(index.authors.get(m, ()), m, member_set))
+        with_date = sum(1 for m in members if _has_own(index.dates.get(m, ()), m, member_set))
+        fa, fd = with_author / len(members), with_date / len(members)
+        if fa < 0.5 or fd < 0.5:
+            continue
+        own = sum(_own_text(m, [d for d in m.iterdescendants() if d in member_set], index) for m in members)
+        if own < 80 * len(members) ** 0.5:
+            continue
+        score = own * fa * fd * min(len(members), 30) ** 0.5
+        if _inside_chrome(members[0]):
+            score *= 0.2
+        if score > best_score:
+            best, best_score = members, score
+    return best
+
+
+def _has_own(markers: Iterable[Any], node: Any, member_set: set[Any]) -> bool:
+    """True when a marker lies in `node` and not inside a nested record."""
+    for m in markers:
+        inner = next((a for a in m.iterancestors() if a is node or a in member_set), None)
+        if inner is node or m is node:
+            return True
+    return False
+
+
+def _inside_chrome(el: Any) -> bool:
+    return any(a.tag in _CHROME_TAGS or a.tag == "header" for a in el.iterancestors())
+
+
+def _own_text(node: Any, nested: list[Any], index: _PageIndex) -> int:
+    outer_nested = [n for n in nested if not any(a in nested for a in n.iterancestors() if a is not node)]
+    return index.text.get(node, 0) - sum(index.text.get(n, 0) for n in outer_nested)
+
+
+def _structure_record(node: Any, nested: list[Any], index: _PageIndex) -> Record:
+    nested_set = set(nested)
+
+    def own(markers: Iterable[Any]) -> list[Any]:
+        return [m for m in markers if not any(a in nested_set for a in m.iterancestors() if a is not node)
+                and m not in nested_set]
+
+    rec = Record(node=node, nested=nested, post_id=_post_id(node))
+    authors, dates = own(index.authors.get(node, ())), own(index.dates.get(node, ()))
+    if authors:
+        a = authors[0]
+        rec.author = _clean(a.text_content()) or None
+        rec.author_url = a.get("href") if a.tag == "a" else next(iter(a.xpath(".//a/@href")), None)
+        rec.chrome.append(a)
+    if dates:
+        d = dates[0]
+        rec.date_attr = next((d.get(x) for x in _DATE_ATTRS if d.get(x)), None)
+        rec.date_text = _clean(d.get("title") or d.text_content()) or None
+        rec.chrome.append(d)
+    return rec
+
+
+def _choose_bodies(records: list[Record], index: _PageIndex) -> None:
+    """Give each record the body element of the kind most records share (or none: record minus chrome)."""
+    totals: Counter[tuple[Any, ...]] = Counter()
+    coverage: Counter[tuple[Any, ...]] = Counter()
+    candidates: list[dict[tuple[Any, ...], Any]] = []
+    for rec in records:
+        nested_set = set(rec.nested)
+        markers = set(rec.chrome)
+        seen: dict[tuple[Any, ...], Any] = {}
+        for el in rec.node.iterdescendants():
+            if not isinstance(el.tag, str) or el.tag in _SKIP or el in nested_set or el.tag in {"a", "span", "b", "i", "em",
+                                                                                                "strong", "br", "img"}:
+                continue
+            if any(a in nested_set for a in el.iterancestors() if a is not rec.node):
+                continue
+            if any(m is el or el in m.iterancestors() for m in markers):
+                continue  # holds the author or the date: a header or the whole post, not the body
+            key = _key(el)
+            if key in seen:
+                continue
+            seen[key] = el
+            totals[key] += _own_text(el, [n for n in rec.nested], index)
+            coverage[key] += 1
+        candidates.append(seen)
+    if not totals:
+        return
+    need = max(1, int(0.6 * len(records) + 0.5))
+    own_total = sum(_own_text(r.node, r.nested, index) for r in records) or 1
+    good = [k for k in totals if coverage[k] >= need and totals[k] >= 0.4 * own_total]
+    if not good:
+        return
+    best = max(good, key=lambda k: totals[k])
+    for rec, seen in zip(records, candidates):
+        rec.body = seen.get(best)
+
+
+# -- bodies ------------------------------------------------------------------------------------------
+def body_parts(rec: Record) -> tuple[str, list[tuple[str | None, str | None, str]], str | None]:
+    """The record's body HTML without quotes, signature and chrome; its quotes; its signature HTML."""
+    source = rec.body if rec.body is not None else rec.node
+    root = copy.deepcopy(source)
+    nested_ids = {id(n) for n in rec.nested}
+    # deepcopy loses identity: mark nested records and chrome by their position in the original tree
+    originals = list(source.iter())
+    copies = list(root.iter())
+    drop = [c for o, c in zip(originals, copies) if id(o) in nested_ids or (rec.body is None and o in rec.chrome)]
+    signature = None
+    for o, c in zip(originals, copies):
+        if not isinstance(o.tag, str) or c in drop:
+            continue
+        cls = o.get("class") or ""
+        if _SIGNATURE_CLASS.search(cls):
+            signature = signature or lxml.html.tostring(c, encoding="unicode", with_tail=False)
+            drop.append(c)
+        elif o.tag in _SKIP or (rec.body is None and (o.tag in _CHROME_TAGS or _CHROME_CLASS.search(cls))):
+            drop.append(c)
+    for c in drop:
+        _remove(c)
+    quotes = []
+    for q in root.xpath(".//blockquote[not(ancestor::blockquote)]"):
+        quotes.append(_quote(q))
+        _remove(q)
+    return _inner_html(root), quotes, signature
+
+
+def _quote(q: Any) -> tuple[str | None, str | None, str]:
+    author = q.get("data-author") or q.get("data-quote") or None
+    head = q.xpath("./cite | ./*[1][self::div or self::p or self::strong or self::b][contains(., ':')]")
+    if not author:
+        candidate = head[0].text_content() if head else ""
+        prev = q.getprevious()
+        if not candidate and prev is not None and len(_clean(prev.text_content())) < 80:
+            candidate = prev.text_content()
+        m = _QUOTE_HEAD.match(_clean(candidate))
+        author = m.group(1).strip(" \"'") if m else (_clean(candidate).rstrip(":") if head and head[0].tag == "cite" else None)
+    for h in head[:1]:
+        if author and author in h.text_content():
+            _remove(h)
+    post_id = None
+    source = q.get("data-source") or q.get("cite") or ""
+    m = re.search(r"(\d+)\s*$", source)
+    if m:
+        post_id = m.group(1)
+    return author or None, post_id, _inner_html(q)
+
+
+# -- small helpers -----------------------------------------------------------------------------------
+def _post_id(node: Any) -> str | None:
+    for attr in ("data-post-id", "data-postid", "data-comment-id", "data-id", "data-pid", "id", "data-fullname", "name"):
+        value = node.get(attr)
+        if value:
+            m = re.search(r"(\d+|t1_\w+)\D*$", value) or re.search(r"(\d+)", value)
+            if m:
+                return m.group(1)
+    anchor = node.xpath("./a[@name]/@name | ./*[1]//a[@name]/@name")
+    for value in anchor[:1]:
+        m = re.search(r"(\d+)", value)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _attr_or_text(el: Any, attr: str) -> str | None:
+    return _clean(el.get(attr) or el.text_content()) or None
+
+
+def _clean(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def _text_len(el: Any) -> int:
+    return len(_clean(el.text_content()))
+
+
+def _remove(node: Any) -> None:
+    """Remove an element but keep the text that follows it (its tail)."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    if tail:
+        prev = node.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+def _inner_html(node: Any) -> str:
+    parts = [escape(node.text, quote=False)] if node.text else []
+    parts += [lxml.html.tostring(child, encoding="unicode", with_tail=True) for child in node]
+    return "".join(parts).strip()
