@@ -2,17 +2,20 @@
 
 sites ─< forums (a tree) ─< threads ─< posts ─< post_revisions
 sites ─< authors ─< posts;  crawl_runs ─< posts (the run that last stored each post)
+articles: a view, one row per thread's opening post (headline = thread title).
 
 Posts are keyed by (site, engine post id); everything a post was read from is kept (raw HTML
 compressed, raw text) beside the clean text and the list of fixes, so a newer normalizer can redo
-the work without a re-crawl.
+the work without a re-crawl. `posts.thread_title` is a copy of the thread's title so that one
+full-text index (FTS5 `posts_fts`, or the PostgreSQL `search_vector` column) covers both.
+Search structures and the view are made by the migrations (db/migrations), not by these models.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
-                        MetaData, String, Text, UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer,
+                        LargeBinary, MetaData, String, Table, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -118,6 +121,7 @@ class Post(Base):
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed body HTML
     raw_text: Mapped[str | None] = mapped_column(Text)
     clean_text: Mapped[str] = mapped_column(Text, default="")
+    thread_title: Mapped[str | None] = mapped_column(Text)  # copied from threads.title for the search index
     quotes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     signature: Mapped[str | None] = mapped_column(Text)
     likes: Mapped[int | None] = mapped_column(Integer)
@@ -127,7 +131,7 @@ class Post(Base):
     fixes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     content_hash: Mapped[str | None] = mapped_column(String(64))
     normalizer_version: Mapped[str | None] = mapped_column(String(32))
-    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -157,3 +161,22 @@ class LineCount(Base):
     line_hash: Mapped[str] = mapped_column(String(40))
     line: Mapped[str] = mapped_column(Text)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The `articles` view (made by the migrations): kept out of Base.metadata so that neither
+# create_all nor autogenerate ever treats it as a table.
+articles = Table(
+    "articles", MetaData(),
+    Column("post_id", BigId, primary_key=True),
+    Column("thread_id", BigId),
+    Column("site", String),
+    Column("forum", String),
+    Column("forum_path", String),
+    Column("headline", Text),
+    Column("author", String),
+    Column("posted_at", DateTime(timezone=True)),
+    Column("lang", String),
+    Column("clean_text", Text),
+    Column("url", String),
+    Column("duplicate_of", BigId),
+)

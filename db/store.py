@@ -2,23 +2,29 @@
 
 `Store.write_posts(records)` writes one batch in one transaction: sites, forums, threads and
 authors are looked up or inserted (`ON CONFLICT DO NOTHING`, so concurrent workers never
-duplicate a row), posts are inserted when new, touched (last_seen) when unchanged, and updated
-with a `post_revisions` row holding the old version when their text changed.
+duplicate a row), posts are inserted when new (`ON CONFLICT DO NOTHING` on (site, engine post
+id)), touched (only last_seen) when unchanged, and updated with a `post_revisions` row holding the
+old version when their text changed. Opening a store applies the migrations (db/migrate.py).
 """
 from __future__ import annotations
 
 import hashlib
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from db.models import Author, Base, CrawlRun, Forum, Post, PostRevision, Site, Thread
+from db import duplicates, export, migrate, report
+from db.errors import NoDatabase, NotForumsiftDatabase, UnreachableDatabase
+from db.models import Author, CrawlRun, Forum, Post, PostRevision, Site, Thread
+from db.search import Filters, search
 
 DEFAULT_URL = "sqlite:///forumsift.db"
 
@@ -130,8 +136,9 @@ class Store:
         self._threads = _LRU()
 
     # -- schema ------------------------------------------------------------------------------
-    def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+    def upgrade(self) -> bool:
+        """Apply the migrations this database lacks; True when something was applied."""
+        return migrate.upgrade(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -170,15 +177,15 @@ class Store:
         for rec in records:
             site_id = self._site_id(conn, rec.site_url, rec.engine)
             forum_id = self._forum_id(conn, site_id, rec.forum_path)
-            thread_id = self._thread_id(conn, site_id, forum_id, rec, now)
             author_id = self._author_id(conn, site_id, rec) if rec.author else None
+            thread_id = self._thread_id(conn, site_id, forum_id, author_id, rec, now)
             rows_by_key[(site_id, rec.post_id)] = {
                 "site_id": site_id, "engine_post_id": rec.post_id, "thread_id": thread_id,
                 "position": rec.position, "page_url": rec.page_url, "author_id": author_id,
                 "author_title": rec.author_title, "posted_at": rec.posted_at, "posted_at_raw": rec.posted_at_raw,
                 "edited_at": rec.edited_at,
                 "raw_html": zlib.compress(rec.body_html.encode("utf-8"), 6) if rec.body_html else None,
-                "raw_text": rec.raw_text, "clean_text": rec.clean_text, "quotes": rec.quotes or None,
+                "raw_text": rec.raw_text, "clean_text": rec.clean_text, "thread_title": rec.thread_title, "quotes": rec.quotes or None,
                 "signature": rec.signature, "likes": rec.likes, "lang": rec.lang,
                 "lang_confidence": rec.lang_confidence, "mt_score": rec.mt_score, "fixes": rec.fixes or None,
                 "content_hash": rec.content_hash(), "normalizer_version": rec.normalizer_version,
@@ -215,9 +222,8 @@ class Store:
             changes = {k: v for k, v in row.items() if k not in ("site_id", "engine_post_id", "first_seen")}
             conn.execute(update(Post).where(Post.id == old.id).values(**changes))
             result.updated += 1
-        for chunk in _chunks(touched, 500):
-            conn.execute(update(Post).where(Post.id.in_(chunk)).values(last_seen=now, crawl_run_id=run_id,
-                                                                        deleted=False))
+        for chunk in _chunks(touched, 500):  # seen again, same text: only last_seen moves
+            conn.execute(update(Post).where(Post.id.in_(chunk)).values(last_seen=now, deleted=False))
 
     def _get_or_insert(self, conn: Connection, model: Any, key: dict[str, Any], values: dict[str, Any]) -> int:
         where = [getattr(model, k) == v for k, v in key.items()]
@@ -252,7 +258,8 @@ class Store:
             parent = cached
         return parent
 
-    def _thread_id(self, conn: Connection, site_id: int, forum_id: int | None, rec: PostRecord, now: datetime) -> int:
+    def _thread_id(self, conn: Connection, site_id: int, forum_id: int | None, author_id: int | None,
+                   rec: PostRecord, now: datetime) -> int:
         key = (site_id, rec.thread_url)
         cached = self._threads.get(key)
         if cached is None:
@@ -260,11 +267,17 @@ class Store:
                                          {"forum_id": forum_id, "engine_thread_id": rec.thread_engine_id,
                                           "title": rec.thread_title, "first_seen": now})
             self._threads.put(key, cached)
-            conn.execute(update(Thread).where(Thread.id == cached).values(
-                last_seen=now, **({"title": rec.thread_title} if rec.thread_title else {}),
-                **({"forum_id": forum_id} if forum_id else {})))
-        if rec.position == 1 and rec.posted_at:
-            conn.execute(update(Thread).where(Thread.id == cached).values(created_at=rec.posted_at))
+            changes: dict[str, Any] = {"last_seen": now, **({"forum_id": forum_id} if forum_id else {})}
+            if rec.thread_title:
+                changes["title"] = rec.thread_title
+                # a renamed thread: the search index reads the title from its posts
+                conn.execute(update(Post).where(Post.thread_id == cached,
+                                                Post.thread_title.is_distinct_from(rec.thread_title))
+                             .values(thread_title=rec.thread_title))
+            conn.execute(update(Thread).where(Thread.id == cached).values(**changes))
+        if rec.position == 1 and (rec.posted_at or author_id):
+            conn.execute(update(Thread).where(Thread.id == cached).values(created_at=rec.posted_at,
+                                                                          starter_id=author_id))
         return cached
 
     def _author_id(self, conn: Connection, site_id: int, rec: PostRecord) -> int:
@@ -294,18 +307,35 @@ class Store:
             rows = conn.execute(select(Post.lang, func.count()).group_by(Post.lang).order_by(func.count().desc()))
             return {lang or "und": n for lang, n in rows}
 
-    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
-        """Posts whose clean text contains every word of `text` (case-insensitive)."""
-        words = [w for w in text.split() if w]
-        stmt = (select(Post.id, Post.engine_post_id, Post.clean_text, Post.posted_at, Post.lang, Thread.title,
-                       Thread.url, Author.name.label("author"))
-                .join(Thread, Thread.id == Post.thread_id, isouter=True)
-                .join(Author, Author.id == Post.author_id, isouter=True))
-        for w in words:
-            stmt = stmt.where(Post.clean_text.ilike(f"%{w}%"))
-        stmt = stmt.order_by(Post.posted_at.desc()).limit(limit)
+    def search(self, text: str, limit: int = 10, filters: Filters | None = None) -> list[dict[str, Any]]:
+        """The best `limit` posts matching `text`, ranked, with highlighted snippets (see db.search)."""
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(stmt)]
+            return search(conn, text, filters, limit)
+
+    def post(self, post_id: int, raw: bool = False) -> dict[str, Any] | None:
+        """One post with its thread, forum, author and fixes (and raw HTML/text with `raw`)."""
+        with self.engine.connect() as conn:
+            return report.post_detail(conn, post_id, raw)
+
+    def revisions(self, post_id: int) -> list[dict[str, Any]]:
+        """The earlier versions of a post, oldest first."""
+        with self.engine.connect() as conn:
+            return report.revisions(conn, post_id)
+
+    def stats(self) -> dict[str, list[dict[str, Any]]]:
+        """Posts per site, forum and language; the latest crawl runs with their outcome."""
+        with self.engine.connect() as conn:
+            return report.stats(conn)
+
+    def export_rows(self, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
+        """Stream the posts (or articles) `filters` covers, one dict at a time."""
+        with self.engine.connect() as conn:
+            yield from export.rows(conn, filters or Filters())
+
+    def dedupe(self) -> int:
+        """Link near-duplicate posts to their original (`duplicate_of`); the number linked."""
+        with self.engine.begin() as conn:
+            return duplicates.link_duplicates(conn)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
@@ -326,8 +356,31 @@ def _jsonable(value: Any) -> Any:
 
 
 def open_store(url: str | None = None, create: bool = True) -> Store:
-    """Open (and, by default, create or upgrade) the forumsift database at `url`."""
-    store = Store(make_engine(url or DEFAULT_URL))
-    if create:
-        store.create_schema()
+    """Open the forumsift database at `url`, applying any migrations it lacks.
+
+    With `create=False` the database must exist and be a forumsift one already (NoDatabase,
+    NotForumsiftDatabase); a server that cannot be reached raises UnreachableDatabase.
+    """
+    url = url or DEFAULT_URL
+    if not create and url.startswith("sqlite:///") and not _sqlite_file_exists(url):
+        raise NoDatabase(f"no database at {url[len('sqlite:///'):]}")
+    try:
+        store = Store(make_engine(url))
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise UnreachableDatabase(f"cannot use database URL {url}: {exc}") from exc
+    try:
+        if not create and migrate.check(store.engine) is None:
+            raise NotForumsiftDatabase(f"{url} is empty: no forumsift schema (crawl into it first)")
+        store.upgrade()
+    except OperationalError as exc:
+        store.close()
+        raise UnreachableDatabase(f"cannot open database {url}: {str(exc.orig).strip().splitlines()[0]}") from exc
+    except NotForumsiftDatabase:
+        store.close()
+        raise
     return store
+
+
+def _sqlite_file_exists(url: str) -> bool:
+    path = url[len("sqlite:///"):].split("?", 1)[0]
+    return path in ("", ":memory:") or Path(path).exists()

@@ -1,0 +1,61 @@
+"""Schema versions: Alembic, configured in code so that it works from an installed package.
+
+`upgrade(engine)` brings any forumsift database to the newest revision (a new, empty database
+included); `check(engine)` says whether a database is a forumsift one at all. The revisions live in
+db/migrations/versions (shipped as package data).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from db.errors import NotForumsiftDatabase
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic config pointing at forumsift's migrations (for `alembic` API calls)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url:
+        config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head, "no migrations shipped"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check(engine: Engine) -> str | None:
+    """The database's revision (None when empty); NotForumsiftDatabase when it holds other tables."""
+    revision = current_revision(engine)
+    if revision is None:
+        tables = set(inspect(engine).get_table_names())
+        if tables:
+            raise NotForumsiftDatabase(f"not a forumsift database (it has tables {', '.join(sorted(tables)[:5])}"
+                                       f"{', …' if len(tables) > 5 else ''} but no forumsift schema version)")
+    return revision
+
+
+def upgrade(engine: Engine) -> bool:
+    """Bring the database to the newest revision; True when something was applied."""
+    if check(engine) == head_revision():
+        return False
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return True

@@ -1,0 +1,205 @@
+"""Ranked full-text search over posts (or articles) with filters, per dialect.
+
+SQLite: the FTS5 table `posts_fts` (text and thread title), ranked by bm25 with the title counting
+double, snippets by FTS5's `snippet()`. PostgreSQL: the generated `posts.search_vector`, matched by
+the user's words read with every language configuration the posts were indexed with (a German post
+is indexed with German stems, so "Häfen" must be read the German way too), ranked by `ts_rank`,
+snippets by `ts_headline`. Both read the same query language: words (all must match), "quoted
+phrases", `OR` between two terms, and `-word` to exclude a word.
+
+Matched words in snippets are wrapped in HIGHLIGHT (`**word**`), which reads well as plain text,
+JSON or CSV; the table view turns it into bold.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, case, column, func, literal_column, select, table, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+
+from db.models import Author, Forum, Post, Site, Thread, articles
+
+HIGHLIGHT = "**"
+SNIPPET_WORDS = 24
+
+# The language → text search configuration map the PostgreSQL index was built with (migration 0002).
+PG_CONFIGS = {"da": "danish", "de": "german", "en": "english", "es": "spanish", "fi": "finnish", "fr": "french",
+              "hu": "hungarian", "it": "italian", "nl": "dutch", "no": "norwegian", "pt": "portuguese",
+              "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish"}
+
+
+@dataclass
+class Filters:
+    """Which posts a query or an export covers. Text filters match case-insensitively."""
+
+    lang: str | None = None
+    site: str | None = None  # part of the site's base URL
+    forum: str | None = None  # part of the forum's breadcrumb path ("Boats > Engines")
+    thread: str | None = None  # the thread's id in the database, or its URL
+    author: str | None = None  # the author's name
+    since: datetime | None = None
+    until: datetime | None = None
+    unique: bool = False  # hide near-duplicates (posts with a duplicate_of link)
+    articles: bool = False  # only threads' opening posts, from the `articles` view
+
+
+def source(filters: Filters) -> tuple[FromClause, dict[str, ColumnElement[Any]]]:
+    """The FROM clause and the uniformly named columns of posts (or articles) a filter applies to."""
+    if filters.articles:
+        a = articles.c
+        return articles, {"id": a.post_id, "thread_id": a.thread_id, "site": a.site, "forum": a.forum,
+                          "forum_path": a.forum_path, "title": a.headline, "author": a.author,
+                          "posted_at": a.posted_at, "lang": a.lang, "url": a.url, "duplicate_of": a.duplicate_of,
+                          "clean_text": a.clean_text}
+    joined = (Post.__table__.join(Thread, Thread.id == Post.thread_id).join(Site, Site.id == Post.site_id)
+              .outerjoin(Forum, Forum.id == Thread.forum_id).outerjoin(Author, Author.id == Post.author_id))
+    return joined, {"id": Post.id, "thread_id": Post.thread_id, "site": Site.base_url, "forum": Forum.title,
+                    "forum_path": Forum.path_key, "title": Thread.title, "author": Author.name,
+                    "posted_at": Post.posted_at, "lang": Post.lang, "url": Post.page_url,
+                    "duplicate_of": Post.duplicate_of, "clean_text": Post.clean_text, "deleted": Post.deleted}
+
+
+def where(filters: Filters, cols: Mapping[str, ColumnElement[Any]]) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of `filters` over `cols` (from `source`)."""
+    conds: list[ColumnElement[bool]] = []
+    if "deleted" in cols:
+        conds.append(cols["deleted"].is_(False))
+    if filters.lang:
+        conds.append(cols["lang"] == filters.lang)
+    if filters.site:
+        conds.append(cols["site"].ilike(f"%{filters.site}%"))
+    if filters.forum:
+        conds.append(cols["forum_path"].ilike(f"%{filters.forum}%"))
+    if filters.thread:
+        conds.append(cols["thread_id"] == int(filters.thread) if filters.thread.isdigit()
+                     else cols["thread_id"].in_(select(Thread.id).where(Thread.url == filters.thread)))
+    if filters.author:
+        conds.append(func.lower(cols["author"]) == filters.author.lower())
+    if filters.since:
+        conds.append(cols["posted_at"] >= _utc(filters.since))
+    if filters.until:
+        conds.append(cols["posted_at"] < _utc(filters.until))
+    if filters.unique:
+        conds.append(cols["duplicate_of"].is_(None))
+    return conds
+
+
+HIT_COLUMNS = ("id", "thread_id", "site", "forum", "title", "author", "posted_at", "lang", "url", "duplicate_of")
+
+
+def search(conn: Connection, query: str, filters: Filters | None = None, limit: int = 10) -> list[dict[str, Any]]:
+    """The `limit` best posts matching `query`, each a dict of HIT_COLUMNS plus snippet and score."""
+    filters = filters or Filters()
+    if not query.strip():
+        return []
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(_pg_search(query, filters, limit))
+    else:
+        fts_query = fts5_query(query)
+        if not fts_query:
+            return []
+        rows = conn.execute(_sqlite_search(filters, limit), {"q": fts_query})
+    return [_hit(row._mapping) for row in rows]
+
+
+# -- SQLite -------------------------------------------------------------------------------------
+def _sqlite_search(filters: Filters, limit: int) -> Select:
+    fts = table("posts_fts", column("rowid"))
+    from_, cols = source(filters)
+    rank = literal_column("bm25(posts_fts, 1.0, 2.0)")
+    snippet = literal_column(f"snippet(posts_fts, 0, '{HIGHLIGHT}', '{HIGHLIGHT}', '…', {SNIPPET_WORDS})")
+    return (select(*(cols[c].label(c) for c in HIT_COLUMNS), snippet.label("snippet"), (-rank).label("score"))
+            .select_from(fts.join(from_, cols["id"] == fts.c.rowid))
+            .where(text("posts_fts MATCH :q"), *where(filters, cols))
+            .order_by(rank).limit(limit))
+
+
+_TERM = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+def fts5_query(query: str) -> str:
+    """The user's query in FTS5 syntax, every term quoted so that no character is an operator."""
+    positive: list[str] = []
+    negative: list[str] = []
+    pending_or = False
+    for m in _TERM.finditer(query):
+        negated, phrase, word = m.group(1), m.group(2), m.group(3)
+        if word == "OR":
+            pending_or = bool(positive)
+            continue
+        if word and word.startswith("-") and len(word) > 1:
+            negated, word = "-", word[1:]
+        words = re.findall(r"\w+", phrase if phrase is not None else word)
+        if not words:
+            continue
+        term = '"' + " ".join(words) + '"'
+        if negated:
+            negative.append(term)
+        elif pending_or:
+            positive[-1] = f"({positive[-1]} OR {term})"
+        else:
+            positive.append(term)
+        pending_or = False
+    if not positive:
+        return ""
+    out = " AND ".join(positive)
+    return f"{out} NOT ({' OR '.join(negative)})" if negative else out
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------
+def _pg_config(lang: ColumnElement[Any]) -> ColumnElement[Any]:
+    return case({k: literal_column(f"'{v}'::regconfig") for k, v in PG_CONFIGS.items()}, value=lang,
+                else_=literal_column("'simple'::regconfig"))
+
+
+def _pg_tsquery(query: str, lang: str | None) -> ColumnElement[Any]:
+    configs = [PG_CONFIGS.get(lang, "simple")] if lang else ["simple", *sorted(set(PG_CONFIGS.values()))]
+    parts = [func.websearch_to_tsquery(literal_column(f"'{c}'::regconfig"), query) for c in configs]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.op("||")(part)
+    return out
+
+
+def _pg_search(query: str, filters: Filters, limit: int) -> Select:
+    from_, cols = source(filters)
+    if filters.articles:  # the vector lives on posts
+        from_ = from_.join(Post.__table__, Post.id == cols["id"])
+    tsq = _pg_tsquery(query, filters.lang).label("tsq")
+    vector = literal_column("posts.search_vector")
+    queries = select(tsq).cte("q")
+    rank = func.ts_rank(vector, queries.c.tsq)
+    inner = (select(*(cols[c].label(c) for c in (*HIT_COLUMNS, "clean_text")), rank.label("score"),
+                    queries.c.tsq)
+             .select_from(from_.join(queries, literal_column("true")))
+             .where(vector.op("@@")(queries.c.tsq), *where(filters, cols))
+             .order_by(rank.desc()).limit(limit).subquery("hits"))
+    options = (f"StartSel={HIGHLIGHT}, StopSel={HIGHLIGHT}, MaxWords={SNIPPET_WORDS}, MinWords=10, "
+               "MaxFragments=1, FragmentDelimiter=…")
+    headline = func.ts_headline(_pg_config(inner.c.lang), inner.c.clean_text, inner.c.tsq, options)
+    return (select(*(inner.c[c] for c in HIT_COLUMNS), headline.label("snippet"), inner.c.score)
+            .order_by(inner.c.score.desc()))
+
+
+# -- shared -------------------------------------------------------------------------------------
+def _utc(value: datetime) -> datetime:
+    """Aware values in UTC; naive ones are taken as UTC already (posts are stored in UTC)."""
+    return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def utc_or_none(value: Any) -> Any:
+    """A stored timestamp as an aware UTC datetime (SQLite hands them back naive)."""
+    return _utc(value) if isinstance(value, datetime) else value
+
+
+def _hit(row: Mapping[str, Any]) -> dict[str, Any]:
+    hit = {c: row[c] for c in HIT_COLUMNS}
+    hit["posted_at"] = utc_or_none(hit["posted_at"])
+    hit["snippet"] = " ".join((row["snippet"] or "").split())
+    hit["score"] = round(float(row["score"] or 0), 4)
+    return hit

@@ -1,0 +1,165 @@
+"""The store on SQLite and PostgreSQL: migrations, idempotent batched upserts, revisions, articles.
+
+The posts come from the fixture forum's content model (`demo_forum()`) as the pipeline would hand
+them over, so these tests do not depend on a crawl; tests/test_db_cli.py crawls for real.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+import db
+from db.models import Post, PostRevision, Thread
+from db.store import PostRecord
+from fixtures.content import demo_forum
+
+SITE = "http://forum.test/"
+
+
+def demo_records(site_url: str = SITE) -> list[PostRecord]:
+    """Every post of the demo forum as a PostRecord (tags stripped for the clean text)."""
+    records = []
+    for thread in demo_forum().threads():
+        path = [thread.forum.category.title, *(f.title for f in thread.forum.path())] if thread.forum.category \
+            else [f.title for f in thread.forum.path()]
+        for post in thread.posts:
+            body = re.sub(r"<blockquote.*?</blockquote>", " ", post.body_html, flags=re.S)
+            clean = " ".join(re.sub(r"<[^>]+>", " ", body).split())
+            records.append(PostRecord(
+                site_url=site_url, engine="xenforo2", thread_url=f"{site_url}threads/{thread.slug}.{thread.thread_id}/",
+                post_id=str(post.post_id), clean_text=clean, forum_path=path, thread_engine_id=str(thread.thread_id),
+                thread_title=thread.title, position=post.position, author=post.author.name,
+                author_id=str(post.author.user_id), author_title=post.author.title, posted_at=post.posted_at,
+                posted_at_raw=post.posted_at.isoformat(), edited_at=post.edited_at, body_html=post.body_html,
+                lang=post.lang, quotes=[{"author": post.quote_of.author.name}] if post.quote_of else []))
+    return records
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """An empty database URL, on each dialect."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'forum.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[db.Store]:
+    store = db.open(db_url)
+    yield store
+    store.close()
+
+
+def _rows(store: db.Store, sql: str) -> list[tuple]:
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def test_open_applies_the_migrations_with_search_and_articles(store):
+    from db.migrate import current_revision, head_revision
+
+    assert current_revision(store.engine) == head_revision()
+    names = set(inspect(store.engine).get_table_names()) | set(inspect(store.engine).get_view_names())
+    assert {"sites", "forums", "threads", "authors", "posts", "post_revisions", "crawl_runs", "line_counts",
+            "articles"} <= names
+    if store.dialect == "sqlite":
+        sql = _rows(store, "SELECT sql FROM sqlite_master WHERE name = 'posts_fts'")[0][0]
+        # the form Datasette's detect_fts looks for
+        assert "USING fts5" in sql and "content=[posts]" in sql
+    assert store.upgrade() is False, "a second open must find nothing to do"
+
+
+def test_storing_the_same_posts_twice_changes_only_last_seen(store):
+    records = demo_records()
+    first = store.write_posts(records)
+    assert (first.inserted, first.updated) == (len(records), 0)
+    columns = [c.name for c in Post.__table__.columns if c.name != "last_seen"]
+    before = _rows(store, f"SELECT {', '.join(columns)}, last_seen FROM posts ORDER BY id")
+
+    second = store.write_posts(records)
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, len(records))
+    after = _rows(store, f"SELECT {', '.join(columns)}, last_seen FROM posts ORDER BY id")
+    assert [r[:-1] for r in after] == [r[:-1] for r in before]
+    assert all(a[-1] > b[-1] for a, b in zip(after, before))
+    assert store.counts()["revisions"] == 0
+    assert store.counts()["posts"] == len(demo_forum().posts())
+
+
+def test_an_edited_post_keeps_its_old_text_as_one_revision(store):
+    records = demo_records()
+    store.write_posts(records)
+    old = records[3]
+    edited = replace(old, clean_text=old.clean_text + " Edited: the yard called back.",
+                     edited_at=datetime(2024, 1, 2, tzinfo=timezone.utc))
+    result = store.write_posts([*records[:3], edited, *records[4:]])
+    assert (result.inserted, result.updated) == (0, 1)
+    assert store.counts()["posts"] == len(records)
+
+    with store.engine.connect() as conn:
+        post_id, clean_text = conn.execute(select(Post.id, Post.clean_text)
+                                           .where(Post.engine_post_id == old.post_id)).one()
+        revisions = conn.execute(select(PostRevision.clean_text).where(PostRevision.post_id == post_id)).scalars()
+        assert list(revisions) == [old.clean_text]
+    assert clean_text.endswith("the yard called back.")
+    # the index follows the new text
+    assert [h["id"] for h in store.search("yard called back")] == [post_id]
+
+
+def test_a_batch_is_all_or_nothing(store):
+    records = demo_records()
+    broken = replace(records[1], site_url=None)
+    with pytest.raises(Exception):
+        store.write_posts([records[0], broken])
+    assert store.counts()["posts"] == 0
+    assert store.write_posts(records[:2]).inserted == 2  # the id caches did not keep rolled-back rows
+
+
+def test_articles_are_the_opening_posts_under_their_thread_titles(store):
+    store.write_posts(demo_records())
+    threads = demo_forum().threads()
+    rows = _rows(store, "SELECT headline, author, url FROM articles ORDER BY post_id")
+    assert sorted(r[0] for r in rows) == sorted(t.title for t in threads)
+    assert {(r[0], r[1]) for r in rows} == {(t.title, t.posts[0].author.name) for t in threads}
+
+
+def test_threads_know_their_starter_and_a_renamed_thread_is_searchable_by_its_new_title(store):
+    records = demo_records()
+    store.write_posts(records)
+    renamed = [replace(r, thread_title="Antifouling choices revisited") for r in records
+               if r.thread_url == records[0].thread_url]
+    reopened = db.open(store.engine.url.render_as_string(hide_password=False))  # a new crawl: cold caches
+    reopened.write_posts(renamed)
+    reopened.close()
+    with store.engine.connect() as conn:
+        title, starter = conn.execute(select(Thread.title, Thread.starter_id)
+                                      .where(Thread.url == records[0].thread_url)).one()
+    assert title == "Antifouling choices revisited" and starter is not None
+    hits = store.search("revisited")
+    assert len(hits) == len(renamed) and {h["title"] for h in hits} == {"Antifouling choices revisited"}
+
+
+def test_crawl_runs_are_recorded_with_their_outcome(store):
+    run = store.start_run(SITE, {"start_url": SITE})
+    store.write_posts(demo_records()[:5], run)
+    store.finish_run(run, "finished", {"item_scraped_count": 5, "start_time": datetime.now(timezone.utc)}, SITE)
+    stats = store.stats()
+    assert stats["runs"][0]["finish_reason"] == "finished" and stats["runs"][0]["posts"] == 5
+
+
+def test_opening_a_missing_or_foreign_database_is_a_clear_error(tmp_path):
+    with pytest.raises(db.NoDatabase):
+        db.open(f"sqlite:///{tmp_path / 'none.db'}", create=False)
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "other.db")
+    con.execute("CREATE TABLE invoices (id INTEGER)")
+    con.close()
+    with pytest.raises(db.NotForumsiftDatabase, match="invoices"):
+        db.open(f"sqlite:///{tmp_path / 'other.db'}")
+    with pytest.raises(db.UnreachableDatabase):
+        db.open("postgresql+psycopg://nobody@127.0.0.1:9/none", create=False)
