@@ -26,6 +26,7 @@ from crawler.engines.dates import parse_machine
 from normalize.model import RawPost, RawQuote
 
 DETECTED = 0.55  # above DETECT_THRESHOLD (0.5), below what a specific engine scores on its own pages
+INDEX_DETECTED = 0.5  # an index page of an unknown forum: links of forum and thread shapes, no posts
 _THREAD_HREF = re.compile(r"thread|topic|/t/|showthread|viewtopic|/questions/\d|/discussion|/comments/|/d/\d", re.I)
 _FORUM_HREF = re.compile(r"forum|board|categor|/c/|viewforum|forumdisplay|/f/\d", re.I)
 _NOT_CONTENT_HREF = re.compile(r"login|register|logout|search|/members?/|profile|/users?/|reply|posting|action=|mode=|"
@@ -47,7 +48,11 @@ class Generic(Engine):
 
     # -- detection -----------------------------------------------------------------------------
     def detect(self, page: Page) -> float:
-        return DETECTED if self.records(page) else 0.0
+        if self.records(page):
+            return DETECTED
+        if len(_site_links(page, _THREAD_HREF)) + len(_site_links(page, _FORUM_HREF, exclude=_THREAD_HREF)) >= 3:
+            return INDEX_DETECTED
+        return 0.0
 
     def records(self, page: Page) -> list[records.Record]:
         """The post records of `page`, found once per page (detect and thread both ask)."""
@@ -85,7 +90,7 @@ class Generic(Engine):
         return RawPost(
             post_id=post_id,
             body_html=body_html,
-            position=index if self.page_number(page.url) == 1 else None,
+            position=rec.position or (index if self.page_number(page.url) == 1 else None),
             author=rec.author,
             author_url=page.absolute(rec.author_url) if rec.author_url else None,
             author_title=rec.author_title,
@@ -123,7 +128,8 @@ def _site_links(page: Page, wanted: re.Pattern[str], exclude: re.Pattern[str] | 
         url = page.absolute(href.split("#", 1)[0])
         if not url or not url.startswith(host):
             continue
-        path = url[len(host):]
+        # the shape of the path, without title slugs ("/board/6-thread-safety" -> "/board/6")
+        path = re.sub(r"/[\w%-]+\.(\d+)(?=/|$)", r"/\1", re.sub(r"(\d+)[-_][^/?#]*", r"\1", url[len(host):]))
         if not wanted.search(path) or _NOT_CONTENT_HREF.search(path) or (exclude and exclude.search(path)):
             continue
         found.setdefault(url, None)

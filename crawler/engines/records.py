@@ -20,10 +20,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 import lxml.html
+
+from crawler.engines.base import _drop as _remove
+from crawler.engines.base import _inner_html
 
 _POST_TYPES = ("DiscussionForumPosting", "Comment", "Answer", "Question", "SocialMediaPosting")
 _BODY_PROPS = {"text", "articleBody", "commentText"}
@@ -65,6 +67,7 @@ class Record:
     date_text: str | None = None
     edited_attr: str | None = None
     likes: str | None = None
+    position: int | None = None
     chrome: list[Any] = field(default_factory=list)  # elements to drop from a record-as-body
     nested: list[Any] = field(default_factory=list)  # records inside this one (comment trees)
 
@@ -99,6 +102,8 @@ def microdata_records(root: Any) -> list[Record]:
             rec.edited_attr = own["dateModified"].get("content") or own["dateModified"].get("datetime")
         if "upvoteCount" in own:
             rec.likes = own["upvoteCount"].get("content") or _clean(own["upvoteCount"].text_content())
+        if "position" in own and (own["position"].get("content") or "").isdigit():
+            rec.position = int(own["position"].get("content"))
         rec.nested = [n for n in item.iterdescendants() if n in item_set]
         found.append(rec)
     return found
@@ -328,12 +333,19 @@ def body_parts(rec: Record) -> tuple[str, list[tuple[str | None, str | None, str
             continue
         cls = o.get("class") or ""
         if _SIGNATURE_CLASS.search(cls):
-            signature = signature or lxml.html.tostring(c, encoding="unicode", with_tail=False)
+            signature = signature or _inner_html(c)
             drop.append(c)
         elif o.tag in _SKIP or (rec.body is None and (o.tag in _CHROME_TAGS or _CHROME_CLASS.search(cls))):
             drop.append(c)
     for c in drop:
         _remove(c)
+    if signature is None and rec.body is not None:  # a signature next to the body, in the record
+        nested = set(rec.nested)
+        for el in rec.node.iterdescendants():
+            if isinstance(el.tag, str) and _SIGNATURE_CLASS.search(el.get("class") or "") and not (
+                    set(el.iterancestors()) & nested):
+                signature = _inner_html(el)
+                break
     quotes = []
     for q in root.xpath(".//blockquote[not(ancestor::blockquote)]"):
         quotes.append(_quote(q))
@@ -388,24 +400,3 @@ def _clean(text: str | None) -> str:
 
 def _text_len(el: Any) -> int:
     return len(_clean(el.text_content()))
-
-
-def _remove(node: Any) -> None:
-    """Remove an element but keep the text that follows it (its tail)."""
-    parent = node.getparent()
-    if parent is None:
-        return
-    tail = node.tail
-    if tail:
-        prev = node.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(node)
-
-
-def _inner_html(node: Any) -> str:
-    parts = [escape(node.text, quote=False)] if node.text else []
-    parts += [lxml.html.tostring(child, encoding="unicode", with_tail=True) for child in node]
-    return "".join(parts).strip()
