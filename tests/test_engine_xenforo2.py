@@ -15,7 +15,8 @@ from fixtures.site import FixtureSite
 from fixtures.xenforo2.messagecard import MessageCardSite
 from fixtures.xenforo2.site import XenForo2Site
 
-PAGE_SELECTORS = {"post", "title", "breadcrumbs", "next_page", "thread_row", "thread_link", "forum_link"}
+PAGE_SELECTORS = {"post", "title", "title_prefix", "breadcrumbs", "next_page", "last_page", "thread_row", "thread_link",
+                  "forum_link"}
 ROW_SELECTORS = {"row_link", "row_title", "row_replies", "row_last_post_attr", "row_last_post_text"}
 QUOTE_SELECTORS = {"quote_author_attr", "quote_author_text", "quote_post_id_attr", "quote_body"}
 NOT_CHECKED = {"remove", "date_text", "edited_text"}  # removals may be absent; text dates back up attributes
@@ -61,10 +62,18 @@ def site() -> XenForo2Site:
     return XenForo2Site(demo_forum())
 
 
+def prefixed_thread_page(site: XenForo2Site, h1: str, prefix: str) -> Page:
+    """A thread page whose title carries a thread prefix ("Solved"), as moderators set them."""
+    thread = demo_forum().thread(105)
+    html = site.handle(site.thread_url(thread)).bytes().decode().replace(h1, h1 + prefix + " ", 1)
+    return Page.from_html(html, "http://127.0.0.1" + site.thread_url(thread))
+
+
 def test_every_selector_matches_the_fixture(site):
     news = demo_forum().forum(2)
-    paths = ["/", site.forum_url(news), *long_thread_paths(site)]
-    assert unmatched_selectors(XenForo2(), [fetch(site, p) for p in paths]) == set()
+    pages = [fetch(site, p) for p in ["/", site.forum_url(news), *long_thread_paths(site)]]
+    pages.append(prefixed_thread_page(site, '<h1 class="p-title-value">', '<span class="label label--blue">Solved</span>'))
+    assert unmatched_selectors(XenForo2(), pages) == set()
 
 
 def test_thread_page_reads_every_field(site):
@@ -133,10 +142,8 @@ def test_reaction_lists_are_counted(text, count):
 
 
 def test_thread_prefix_is_not_part_of_the_title(site):
-    thread = demo_forum().thread(105)
-    html = site.handle(site.thread_url(thread)).bytes().decode()
-    html = html.replace('<h1 class="p-title-value">', '<h1 class="p-title-value"><span class="label label--blue">Solved</span> ')
-    assert XenForo2().thread(Page.from_html(html, "http://127.0.0.1/")).title == thread.title
+    page = prefixed_thread_page(site, '<h1 class="p-title-value">', '<span class="label label--blue">Solved</span>')
+    assert XenForo2().thread(page).title == demo_forum().thread(105).title
 
 
 def test_detects_its_own_pages_only(site):

@@ -49,6 +49,7 @@ class XenForo2(Engine):
         "position": ".message-attribution-opposite a[href*='post-'] || .message-attribution-gadget "
                     "|| .MessageCard__post-position",
         "title": "h1.p-title-value || h1.MessageCard__thread-title",
+        "title_prefix": "h1.p-title-value .label",  # thread prefixes ("Solved") are part of h1's text
         "breadcrumbs": "(//ul[contains(@class,'p-breadcrumbs')])[1]//span[@itemprop='name']",
         "next_page": "a.pageNav-jump--next::attr(href)",
         "thread_row": ".structItem--thread",
@@ -105,8 +106,7 @@ class XenForo2(Engine):
     def thread_title(self, page: Page) -> str | None:
         title = first_text(page, self.sel.get("title"))
         if title:
-            # thread prefixes (`span.label`) are part of h1's text; keep only the title proper
-            prefix = first_text(page, "h1.p-title-value .label")
+            prefix = first_text(page, self.sel.get("title_prefix"))
             if prefix and title.startswith(prefix):
                 title = title[len(prefix):].strip()
         return title or super().thread_title(page)
