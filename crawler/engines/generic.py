@@ -50,7 +50,7 @@ class Generic(Engine):
     def detect(self, page: Page) -> float:
         if self.records(page):
             return DETECTED
-        if len(_site_links(page, _THREAD_HREF)) + len(_site_links(page, _FORUM_HREF, exclude=_THREAD_HREF)) >= 3:
+        if _site_links(page, _THREAD_HREF) or len(_site_links(page, _FORUM_HREF, exclude=_THREAD_HREF)) >= 2:
             return INDEX_DETECTED
         return 0.0
 
