@@ -1,0 +1,347 @@
+"""What the crawl's own work (parse, normalize, store) costs next to fetching, and its memory.
+
+Against one generated forum (fixtures/generated.py) served on 127.0.0.1 by a separate process, in
+one run:
+
+(a) a bare Scrapy spider that fetches exactly the pages a full crawl fetches (the list comes from
+    the generator) and does nothing with them;
+(b) the full forumsift crawl (`scrapy crawl forum`) into SQLite, or PostgreSQL with `--pg URL`;
+(c) with `--profile-pages N` (default 1500, 0 = off), the full crawl again under cProfile, stopped
+    after N pages, to show where the crawl's time goes.
+
+It prints pages/s and posts/s of (a) and (b), the ratio (b)/(a), the peak RSS of each crawl process
+and its RSS over time, the server's own page rate, and checks that every post of the generated forum
+is in the database exactly once. Both crawls run with the same local-run settings (`LOCAL_RUN`).
+
+Run: .venv/bin/python bench/crawl.py --threads 10000 [--pg postgresql+psycopg://user@host/db]
+Goals (issue 7): (b)/(a) >= 0.6; peak RSS <= 300 MB and the same for 1,000 and 10,000 threads.
+The PostgreSQL database given to --pg is emptied first.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pstats
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import scrapy
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# A crawl of our own loopback server: no politeness delays, enough requests in flight to keep the
+# crawler (not the network) the limit. Both crawls get exactly these.
+LOCAL_RUN = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "0",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "LOG_LEVEL": "INFO",
+    "LOGSTATS_INTERVAL": "30",
+}
+
+
+class BareSpider(scrapy.Spider):
+    """Fetches every URL listed in `paths_file` (one path a line) under `url`; parses nothing."""
+
+    name = "bare"
+    custom_settings = {"ITEM_PIPELINES": {}}
+
+    def __init__(self, url: str = "", paths_file: str = "", *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.base = url.rstrip("/")
+        self.paths_file = paths_file
+
+    async def start(self):
+        with open(self.paths_file, encoding="utf-8") as f:
+            for line in f:
+                yield scrapy.Request(self.base + line.rstrip("\n"), callback=self.ignore)
+
+    def ignore(self, response: Any) -> None:
+        return None
+
+
+@dataclass
+class CrawlRun:
+    """One crawl subprocess: its wall time, Scrapy's stats, and its memory."""
+
+    label: str
+    seconds: float
+    pages: int
+    posts: int
+    peak_rss_mb: float
+    rss_samples_mb: list[float] = field(default_factory=list)
+    returncode: int = 0
+    log_tail: str = ""
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+    @property
+    def posts_per_s(self) -> float:
+        return self.posts / self.seconds if self.seconds else 0.0
+
+
+def _settings_args(settings: dict[str, str]) -> list[str]:
+    return [a for name, value in settings.items() for a in ("-s", f"{name}={value}")]
+
+
+def _stat(log: str, name: str) -> float:
+    m = re.search(rf"'{re.escape(name)}': ([\d.]+)", log)
+    return float(m.group(1)) if m else 0.0
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def run_crawl(label: str, cmd: list[str], log_path: Path) -> CrawlRun:
+    """Run one crawl subprocess, sampling its RSS; its peak RSS comes from wait4's rusage."""
+    samples: list[float] = []
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(1.0):
+                rss = _rss_mb(proc.pid)
+                if rss:
+                    samples.append(rss)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    return CrawlRun(label=label, seconds=_stat(text, "elapsed_time_seconds"),
+                    pages=int(_stat(text, "response_received_count")), posts=int(_stat(text, "forumsift/posts_found")),
+                    peak_rss_mb=usage.ru_maxrss / 1024, rss_samples_mb=samples, returncode=proc.returncode,
+                    log_tail=text[-3000:])
+
+
+def start_server(threads: int, seed: int, engine: str) -> tuple[subprocess.Popen, str]:
+    """The generated forum's server, in its own process (so it never competes for the crawl's GIL)."""
+    proc = subprocess.Popen([sys.executable, "-m", "fixtures.generated", "--threads", str(threads), "--seed",
+                             str(seed), "--engine", engine, "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline() if proc.stdout else ""
+    m = re.search(r"(http://\S+)", line)
+    if not m:
+        proc.kill()
+        raise SystemExit(f"the fixture server did not start: {line!r}")
+    return proc, m.group(1)
+
+
+def server_rate(url: str, paths: list[str], seconds: float = 5.0, clients: int = 8) -> float:
+    """Pages per second the server gives to `clients` keep-alive connections fetching in parallel."""
+    import http.client  # noqa: PLC0415
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    host, port = urlsplit(url).hostname, urlsplit(url).port
+    count = [0] * clients
+    deadline = time.perf_counter() + seconds
+
+    def client(k: int) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        i = k
+        while time.perf_counter() < deadline:
+            conn.request("GET", paths[i % len(paths)])
+            conn.getresponse().read()
+            count[k] += 1
+            i += clients
+        conn.close()
+
+    workers = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    start = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return sum(count) / (time.perf_counter() - start)
+
+
+# Where a crawl's time goes: (label, functions whose cumulative time counts for it).
+PROFILE_GROUPS = [
+    ("parse HTML (lxml via parsel)", [("parsel/selector.py", "create_root_node")]),
+    ("read posts (engine selectors)", [("crawler/engines/base.py", "thread")]),
+    ("normalize", [("crawler/pipelines.py", "process_item", "NormalizePipeline")]),
+    ("store (batched writes)", [("crawler/pipelines.py", "process_item", "StorePipeline"),
+                                ("crawler/pipelines.py", "close_spider", None)]),
+    ("waiting for the network (reactor idle)", [("~", "<method 'poll' of 'select.epoll' objects>"),
+                                                ("~", "<method 'select' of 'select.epoll' objects>")]),
+]
+
+
+def profile_breakdown(prof_path: Path) -> tuple[float, list[tuple[str, float]]]:
+    """Total profiled seconds and seconds per `PROFILE_GROUPS` label (cumulative time)."""
+    stats = pstats.Stats(str(prof_path))
+    raw: dict[tuple[str, int, str], tuple] = stats.stats  # type: ignore[attr-defined]
+    total = stats.total_tt  # type: ignore[attr-defined]
+    out: list[tuple[str, float]] = []
+    store_line = _method_line("crawler/pipelines.py", "StorePipeline", "process_item")
+    normalize_line = _method_line("crawler/pipelines.py", "NormalizePipeline", "process_item")
+    for label, targets in PROFILE_GROUPS:
+        seconds = 0.0
+        for target in targets:
+            path, func = target[0], target[1]
+            owner = target[2] if len(target) > 2 else None
+            for (filename, line, name), (_, _, _, cumulative, _) in raw.items():
+                if name != func or not filename.endswith(path):
+                    continue
+                if owner == "StorePipeline" and line != store_line or owner == "NormalizePipeline" and line != normalize_line:
+                    continue
+                seconds += cumulative
+        out.append((label, seconds))
+    return total, out
+
+
+def _method_line(path: str, cls: str, method: str) -> int:
+    """The line a method is defined on (pstats keys functions by file, line and name)."""
+    import ast  # noqa: PLC0415
+
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == cls:
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == method:
+                    return item.lineno
+    return -1
+
+
+def stored_counts(db_url: str) -> tuple[int, int, int]:
+    """(posts, distinct engine post ids, threads) in the database."""
+    from sqlalchemy import create_engine, text  # noqa: PLC0415
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        posts, distinct = conn.execute(text("SELECT count(*), count(DISTINCT engine_post_id) FROM posts")).one()
+        threads = conn.execute(text("SELECT count(*) FROM threads")).scalar_one()
+    engine.dispose()
+    return posts, distinct, threads
+
+
+def empty_database(db_url: str) -> None:
+    """Drop forumsift's tables (a PostgreSQL database given to --pg starts empty)."""
+    from db.models import Base  # noqa: PLC0415
+    from db.store import make_engine  # noqa: PLC0415
+
+    engine = make_engine(db_url)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+def _rss_profile(samples: list[float]) -> str:
+    if not samples:
+        return "-"
+    picks = [samples[min(len(samples) - 1, round(q * (len(samples) - 1)))] for q in (0.1, 0.25, 0.5, 0.75, 1.0)]
+    return " / ".join(f"{s:.0f}" for s in picks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--threads", type=int, default=1000, help="threads in the generated forum (about 20 posts each)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--engine", default="xenforo2", help="whose markup the generated forum is served in")
+    ap.add_argument("--pg", metavar="URL", help="crawl into this PostgreSQL database (emptied first) instead of SQLite")
+    ap.add_argument("--profile-pages", type=int, default=1500, help="pages of the profiled crawl (0: no profile)")
+    ap.add_argument("--server-seconds", type=float, default=5.0, help="how long to measure the server's own rate")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder (logs, database, profile)")
+    args = ap.parse_args(argv)
+
+    from fixtures.generated import GeneratedForum, page_paths  # noqa: PLC0415
+    from fixtures.server import make_site  # noqa: PLC0415
+
+    work = Path(tempfile.mkdtemp(prefix="forumsift-bench-"))
+    forum = GeneratedForum(args.threads, args.seed)
+    paths = page_paths(make_site(args.engine, forum))
+    expected_posts = forum.post_total()
+    paths_file = work / "paths.txt"
+    paths_file.write_text("".join(p + "\n" for p in paths), encoding="utf-8")
+    db_url = args.pg or f"sqlite:///{work / 'bench.db'}"
+    if args.pg:
+        empty_database(args.pg)
+
+    server, url = start_server(args.threads, args.seed, args.engine)
+    try:
+        server_pages_per_s = server_rate(url, paths, args.server_seconds)
+        settings = _settings_args(LOCAL_RUN)
+        bare = run_crawl("bare Scrapy (fetch only)",
+                         [sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).resolve()),
+                          "-a", f"url={url}", "-a", f"paths_file={paths_file}", *settings], work / "bare.log")
+        full = run_crawl(f"forumsift crawl -> {'PostgreSQL' if args.pg else 'SQLite'}",
+                         [sys.executable, "-m", "scrapy", "crawl", "forum", "-a", f"url={url}",
+                          "-s", f"FORUMSIFT_DB={db_url}", *settings], work / "full.log")
+        breakdown = None
+        if args.profile_pages:
+            prof = work / "crawl.prof"
+            profile_db = f"sqlite:///{work / 'profile.db'}"
+            run_crawl("profiled", [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "scrapy", "crawl", "forum",
+                                   "-a", f"url={url}", "-s", f"FORUMSIFT_DB={profile_db}",
+                                   "-s", f"CLOSESPIDER_PAGECOUNT={args.profile_pages}", *settings], work / "profile.log")
+            breakdown = profile_breakdown(prof) if prof.exists() else None
+    finally:
+        server.terminate()
+        server.wait()
+
+    posts, distinct, threads = stored_counts(db_url)
+    print(f"generated forum: {args.threads} threads, {expected_posts} posts, {len(paths)} pages ({args.engine}), "
+          f"seed {args.seed}")
+    print(f"fixture server alone: {server_pages_per_s:.0f} pages/s (8 keep-alive clients)")
+    print(f"{'run':34} {'pages':>7} {'posts':>8} {'seconds':>8} {'pages/s':>8} {'posts/s':>8} {'peak RSS':>9}  RSS over the run (MB)")
+    for run in (bare, full):
+        print(f"{run.label:34} {run.pages:7d} {run.posts:8d} {run.seconds:8.1f} {run.pages_per_s:8.1f} "
+              f"{run.posts_per_s:8.1f} {run.peak_rss_mb:6.0f} MB  {_rss_profile(run.rss_samples_mb)}")
+    ratio = full.pages_per_s / bare.pages_per_s if bare.pages_per_s else 0.0
+    print(f"ratio full/bare page rate: {ratio:.2f} (goal >= 0.6); peak RSS of the full crawl {full.peak_rss_mb:.0f} MB "
+          f"(goal <= 300 MB)")
+    ok = True
+    if posts != expected_posts or distinct != expected_posts or threads != args.threads:
+        ok = False
+        print(f"STORED WRONG: {posts} posts ({distinct} distinct) and {threads} threads; expected {expected_posts} "
+              f"posts and {args.threads} threads")
+    else:
+        print(f"stored: every one of the {expected_posts} posts exactly once, {threads} threads")
+    if bare.pages != full.pages:
+        print(f"note: the bare spider fetched {bare.pages} pages, the full crawl {full.pages}")
+    for run in (bare, full):
+        if run.returncode != 0:
+            ok = False
+            print(f"{run.label} exited with {run.returncode}:\n{run.log_tail}")
+    if breakdown:
+        total, groups = breakdown
+        print(f"where the full crawl's time goes (cProfile, first {args.profile_pages} pages, {total:.1f} s profiled; "
+              f"cumulative time of each part):")
+        accounted = 0.0
+        for label, seconds in groups:
+            print(f"  {label:42} {seconds:7.1f} s  {100 * seconds / total:5.1f} %")
+            accounted += seconds
+        print(f"  {'everything else (Scrapy, Twisted, HTTP)':42} {total - accounted:7.1f} s  "
+              f"{100 * (total - accounted) / total:5.1f} %")
+    if args.keep:
+        print(f"work folder: {work}")
+    else:
+        import shutil  # noqa: PLC0415
+
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
