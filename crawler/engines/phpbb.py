@@ -1,0 +1,231 @@
+"""phpBB 3 (prosilver, 3.0–3.3, and the Tapatalk-hosted variant) and phpBB 2 / subsilver2 table themes.
+
+Markup from prosilver's viewtopic_body / viewforum_body / pagination / bbcode templates:
+`body#phpbb`, posts `div.post#p{ID}` with `dl.postprofile` (author, `dd.profile-rank`) and
+`div.postbody` (`p.author`, `div.content`, `div.notice` edit note, `div.signature#sig{ID}`),
+quotes `blockquote > div > cite` ("X wrote:"). Version differences handled here:
+- dates: 3.2+ `p.author time[datetime]`; 3.0/3.1 only the text after "»" in `p.author`
+  ("by X » Mon Dec 21, 2015 9:30 am"), read in the board's language;
+- pagination: 3.1 `li.next a[rel=next]`, 3.2/3.3 `li.arrow.next a[rel=next]`, 3.0 no rel: the link
+  after the current page's `<strong>`; pages are `&start=N` (posts, not pages).
+phpBB 2 (subSilver) and phpBB 3's subsilver2 put each post in table rows: `span.name a[name]` /
+`b.postauthor`, `span.postbody` / `div.postbody`, quotes as a "X wrote:" header cell or
+`div.quotetitle` followed by the quoted text, and the signature after a `_________________` line.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from parsel import Selector
+
+from crawler.engines.base import Engine, Page, ThreadPage, first_text, to_int
+from normalize.model import RawPost, RawQuote
+
+# "Last edited by X on DATE, edited 2 times in total." / "by X » DATE" -> DATE
+_EDITED = re.compile(r"^.*?\bon\s+(.+?)(?:,\s*edited\s+\d+.*)?$", re.I | re.S)
+_BYLINE = re.compile(r"^.*»", re.S)
+# URL parameters that never change which posts a page shows
+_NOISE_PARAMS = {"sid", "hilit", "view", "sk", "sd", "st", "p", "e"}
+
+
+def _query_url(url: str, keep: tuple[str, ...]) -> str:
+    """`url` with only the query parameters in `keep` (in that order) and no fragment."""
+    parts = urlsplit(url)
+    params = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query = urlencode([(k, params[k]) for k in keep if k in params])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+class _PhpBBCommon(Engine):
+    """What every phpBB theme shares: `viewtopic.php?t=N&start=M` URLs and text dates."""
+
+    THREAD_ID_PATTERN = r"[?&;]t=(\d+)|-t(\d+)(?:-s\d+)?\.html"
+
+    def thread_id(self, url: str) -> str | None:
+        m = re.search(self.THREAD_ID_PATTERN, url.split("#", 1)[0])
+        return next((g for g in m.groups() if g), None) if m else None
+
+    def canonical_thread_url(self, url: str) -> str:
+        url = url.split("#", 1)[0]
+        if "viewtopic.php" in url:
+            return _query_url(url, ("t",)) if "t=" in url else _query_url(url, ("f", "p"))
+        return re.sub(r"-s\d+(\.html)$", r"\1", url)  # Tapatalk: topic-t17351-s15.html
+
+    def first_position(self, page: Page) -> int:
+        m = re.search(r"[?&;]start=(\d+)|-s(\d+)\.html", page.url)
+        return int(next(g for g in m.groups() if g)) + 1 if m else 1
+
+    def page_number(self, url: str) -> int:
+        # `start` counts posts; the page number comes from the page itself (see `thread`)
+        return 1
+
+    def thread(self, page: Page) -> ThreadPage:
+        result = super().thread(page)
+        current = to_int(first_text(page, self.sel.get("current_page")))
+        result.page_number = current or 1
+        return result
+
+    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
+        post = super().parse_post(node, page)
+        if post is not None and post.author_id:
+            m = re.search(r"[?&;]u=(\d+)|^(\d+)$", post.author_id)  # profile link -> user id
+            post.author_id = next((g for g in m.groups() if g), None) if m else None
+        return post
+
+    def parse_date_text(self, text: str, page: Page) -> datetime | None:
+        # the text around a date: "by X » DATE", "Posted: DATE", "Last edited by X on DATE, edited…"
+        text = _BYLINE.sub("", text)
+        m = _EDITED.match(text) if re.search(r"\bedited\b", text, re.I) else None
+        if m:
+            text = m.group(1)
+        text = re.sub(r"^\s*(?:Posted|Post subject)\s*:\s*", "", text, flags=re.I)
+        return super().parse_date_text(text.strip(), page)
+
+
+class PhpBB3(_PhpBBCommon):
+    name = "phpbb3"
+    label = "phpBB 3 (prosilver)"
+    SELECTORS = {
+        "post": "div.post[id^='p']",
+        "post_id": "@id",
+        "author": "dl.postprofile dt a.username || dl.postprofile dt a.username-coloured "
+                  "|| dl.postprofile .username || dl.postprofile dt a[href*='mode=viewprofile'] "
+                  "|| p.author strong || dl.postprofile dt strong",
+        "author_id": "dl.postprofile::attr(data-uid) || .postprofile a[href*='mode=viewprofile']::attr(href)",
+        "author_url": "dl.postprofile dt a[href*='mode=viewprofile']::attr(href)",
+        # 3.1+: dd.profile-rank; 3.0: the first <dd> (rank title) before "Posts:"; Tapatalk: .profile-rank-name
+        "author_title": "dd.profile-rank || .profile-rank-name "
+                        "|| ./dl[contains(@class,'postprofile')]/dd[1][not(strong)][normalize-space(translate(., '\u00a0', ' '))] "
+                        "|| ./div/dl[contains(@class,'postprofile')]/dd[1][not(strong)][normalize-space(translate(., '\u00a0', ' '))]",
+        "date_attr": "p.author time::attr(datetime) || time[itemprop=datePublished]::attr(datetime) "
+                     "|| time[itemprop=commentTime]::attr(datetime)",
+        "date_text": "p.author",
+        "edited_text": "div.notice",
+        "body": "div.content",
+        "quote": ".//blockquote[not(ancestor::blockquote)]",
+        "quote_author_text": "./div/cite/a[contains(@href,'viewprofile')] || ./cite/a[contains(@href,'viewprofile')] "
+                             "|| ./div/cite/text() || ./cite/text()",
+        "quote_post_id_attr": "./div/cite/a/@data-post-id || ./cite/a/@data-post-id",
+        "quote_body": "./div || .",
+        "quote_remove": "./div/cite || ./cite, .codebox > p",
+        "signature": "div.signature",
+        "remove": ".codebox > p, script, style, i.hide",
+        "title": "h2.topic-title a || h2.topic-title || #page-body h2 a[href*='viewtopic'] "
+                 "|| h1[itemprop=headline] || h2 a[href*='viewtopic']",
+        "breadcrumbs": "(//li[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumbs ')])[1]"
+                       "//a[contains(@href, 'viewforum') or ancestor::span[@data-forum-id]] "
+                       "|| (//li[contains(@class, 'icon-home')])[1]/a[contains(@href, 'viewforum')]",
+        "next_page": "a[rel=next]::attr(href) "
+                     "|| (//div[contains(@class,'pagination')]//span/strong/following-sibling::a[1]/@href)[1]",
+        "current_page": ".pagination li.active span || .pagination span > strong",
+        "thread_row": "ul.topiclist.topics > li.row || ul.topiclist > li.row",
+        "row_link": "a.topictitle::attr(href)",
+        "row_title": "a.topictitle",
+        "row_replies": "dd.posts",
+        "row_last_post_attr": "dd.lastpost time::attr(datetime)",
+        "row_last_post_text": ".//dd[contains(@class,'lastpost')]/span/text()[normalize-space()][last()]",
+        "thread_link": "a.topictitle::attr(href)",
+        "forum_link": "a.forumtitle::attr(href) || a.subforum::attr(href)",
+    }
+
+    def detect(self, page: Page) -> float:
+        score = 0.0
+        if page.xpath("/html/body[@id='phpbb']"):
+            score += 0.6
+        if page.css("div.post[id^='p'] dl.postprofile, ul.topiclist, a.forumtitle"):
+            score += 0.3
+        if any(n.startswith(("phpbb3_", "phpbb_")) for n in page.cookies):
+            score += 0.1
+        if page.xpath("//div[contains(@class,'copyright')]//a[contains(@href,'phpbb.com')]"):
+            score += 0.1
+        return min(score, 1.0)
+
+    def forum_links(self, page: Page) -> list[str]:
+        return [self._strip_sid(u) for u in super().forum_links(page)]
+
+    def _strip_sid(self, url: str) -> str:
+        return _query_url(url, ("f", "start")) if "viewforum.php" in url else url
+
+    def next_page(self, page: Page) -> str | None:
+        url = super().next_page(page)
+        if url and "sid=" in url:
+            parts = urlsplit(url)
+            query = [(k, v) for k, v in parse_qsl(parts.query) if k not in _NOISE_PARAMS]
+            url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+        return url
+
+
+class PhpBB2(_PhpBBCommon):
+    """phpBB 2.0 subSilver and phpBB 3 subsilver2: one table row per post (phpBB 2) or a table
+    per post (subsilver2); the signature follows a `_________________` line in the post body."""
+
+    name = "phpbb2"
+    label = "phpBB 2 / subsilver2"
+    SELECTORS = {
+        # phpBB 2: the row holding the author cell (span.name with the post anchor) and the message;
+        # subsilver2: the post's own table, marked by b.postauthor
+        "post": "//table[contains(@class,'forumline')]//tr[td/span[@class='name']/a[@name]] "
+                "|| //table[contains(@class,'tablebg')][.//b[@class='postauthor']][not(.//table[.//b[@class='postauthor']])]",
+        "post_id": ".//span[@class='name']/a/@name || .//a[starts-with(@name,'p')]/@name",
+        "author": ".//span[@class='name']/b || .//b[@class='postauthor']",
+        "author_url": ".//a[contains(@href,'mode=viewprofile')]/@href",
+        "author_title": "./td[1]/span[@class='postdetails']/text()[1] || td.postdetails",
+        "date_text": ".//span[@class='postdetails'][contains(., 'Posted:')] "
+                     "|| .//td[@class='gensmall']//div[contains(., 'Posted:')]",
+        "edited_text": ".//span[@class='gensmall'][contains(., 'edited')] || .//span[@class='gensmall'][contains(., 'Edited')]",
+        "body": ".//td[@colspan='2']/span[@class='postbody'] || .//div[@class='postbody']",
+        "quote": ".//table[.//td[contains(@class,'quote')]][not(ancestor::table[.//td[contains(@class,'quote')]][ancestor::*[@class='postbody']])] "
+                 "|| .//div[@class='quotetitle']",
+        "quote_author_text": ".//span[@class='genmed']/b || .",
+        "quote_body": ".//td[contains(@class,'quote')] || ./following-sibling::div[@class='quotecontent'][1]",
+        "remove": ".quotecontent, script, style",
+        "title": "a.maintitle || div#pageheader h2 a || h2 a[href*='viewtopic']",
+        "breadcrumbs": "(//span[@class='nav'])[1]/a[contains(@href,'viewforum')] "
+                       "|| (//p[@class='breadcrumbs'])[1]/a[contains(@href,'viewforum')]",
+        "next_page": "(//span[@class='nav']/b/following-sibling::a[1][contains(@href,'start=')]/@href)[1] "
+                     "|| (//td[@class='gensmall']//strong/following-sibling::a[1][contains(@href,'start=')]/@href)[1]",
+        "current_page": "(//span[@class='nav']/b[not(a)])[last()] || (//td[@class='gensmall']//strong)[last()]",
+        "thread_row": "//tr[td/span/a[contains(@class,'topictitle')]] || //tr[td/a[contains(@class,'topictitle')]]",
+        "row_link": "a.topictitle::attr(href)",
+        "row_title": "a.topictitle",
+        "row_replies": "./td[3]",
+        "row_last_post_text": ".//span[@class='postdetails'][a[contains(@href,'#')]]/text()[1] "
+                              "|| .//td[last()]//p[@class='topicdetails']/text()[1]",
+        "thread_link": "a.topictitle::attr(href)",
+        "forum_link": "a.forumlink::attr(href)",
+    }
+
+    def detect(self, page: Page) -> float:
+        if page.xpath("/html/body[@id='phpbb']"):
+            return 0.0  # prosilver: the phpbb3 engine
+        score = 0.0
+        if page.css("table.forumline, table.tablebg"):
+            score += 0.25
+        if page.css("a.forumlink, a.topictitle, span.name a[name], b.postauthor, a.maintitle"):
+            score += 0.35
+        if page.xpath("//a[contains(@href,'phpbb.com')]"):
+            score += 0.3
+        if any(n.startswith(("phpbb2", "phpbb3_", "phpbb_")) for n in page.cookies):
+            score += 0.1
+        return min(score, 1.0)
+
+    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
+        post = super().parse_post(node, page)
+        if post is None:
+            return None
+        # phpBB 2 renders MESSAGE + SIGNATURE in one span: "…<br />_________________<br />SIG"
+        parts = re.split(r"(?:<br\s*/?>\s*)?_{10,}\s*(?:<br\s*/?>)?", post.body_html, maxsplit=1)
+        if len(parts) == 2:
+            post.body_html = parts[0].strip()
+            post.signature_html = post.signature_html or parts[1].strip() or None
+        return post
+
+    def parse_quote(self, q: Selector) -> RawQuote:
+        quote = super().parse_quote(q)
+        if quote.author and quote.html and quote.author == re.sub(r"<[^>]+>", "", quote.html).strip():
+            quote.author = None  # an uncited quote's header is the word "Quote:"
+        if quote.author and quote.author.rstrip(":").lower() in {"quote", "zitat", "citation", "cita"}:
+            quote.author = None
+        return quote
