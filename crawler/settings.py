@@ -24,8 +24,16 @@ FORUMSIFT_DETECT_LANGUAGE = True
 FORUMSIFT_OVERRIDES = os.environ.get("FORUMSIFT_OVERRIDES", "")
 # Redis URL: when set, scrapy-redis shares the request queue and dupefilter between workers.
 FORUMSIFT_REDIS_URL = os.environ.get("FORUMSIFT_REDIS_URL", "")
+# Longest wait (seconds) a 429/503 `Retry-After` header can impose before the retry.
+FORUMSIFT_RETRY_AFTER_MAX = 300
+# Pages that may fail (HTTP errors, timeouts, login walls...) before the crawl stops as failed
+# (finish reason `too_many_errors`, so `forumsift crawl` exits non-zero); 0 means no limit.
+FORUMSIFT_MAX_FAILED_PAGES = 200
+# A Netscape cookies.txt (exported from a logged-in browser) sent with every request.
+FORUMSIFT_COOKIES = os.environ.get("FORUMSIFT_COOKIES", "")
 
 # --- politeness -----------------------------------------------------------------------------
+# FORUMSIFT_CONTACT is added to it by crawler.middlewares.ContactUserAgentMiddleware
 USER_AGENT = "forumsift/0.1 (+https://github.com/forumsift/forumsift)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -45,6 +53,23 @@ REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 HTTPERROR_ALLOW_ALL = False
+
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.CrawlTrapMiddleware": 650,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ContactUserAgentMiddleware": 499,  # before Scrapy's UserAgentMiddleware (500)
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.middlewares.CharsetMiddleware": 560,  # after decompression (590) has run on the response
+    "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
+    "crawler.cookies.CookiesFileMiddleware": 710,  # after CookiesMiddleware (700) wrote the jar's cookies
+}
+EXTENSIONS = {
+    "crawler.distributed.RedisWorkers": 100,
+}
+# JOBDIR resumes keep the queue; the seen-set is not kept (crawler/incremental.py says why)
+DUPEFILTER_CLASS = "crawler.incremental.ForgetfulDupeFilter"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 300,

@@ -1,41 +1,59 @@
 """The one spider for every forum engine.
 
     scrapy crawl forum -a url=https://forum.example.org/ [-a engine=xenforo2] [-a overrides=site.toml]
+                       [-a full=1] [-a since=2024-01-31]
 
 It fetches `url`, lets the engine registry detect the engine (or takes `engine`), then walks
 index → sub-forums → every thread-list page → every page of every thread, yielding one
 `PostItem` per post. A start page that is no forum (or cannot be fetched) ends the crawl with a
 one-line reason in `spider.failure` and a finish reason other than "finished".
+
+A site the database already holds is re-crawled incrementally (crawler/incremental.py): only
+new threads and the new pages of threads that grew; `full=1` fetches everything, `since=DATE`
+leaves threads alone whose last post is older. Every page that cannot be read (HTTP errors,
+timeouts, non-HTML, oversized, login walls, bot challenges) is counted in a
+`forumsift/pages_...` stat with a logged reason, and the crawl goes on.
 """
 from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import datetime, timezone
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
+import db
+from crawler import distributed
 from crawler.engines import Engine, Page, detect_engine, get_engine
+from crawler.engines.dates import parse_text
 from crawler.engines.overrides import load_overrides
+from crawler.incremental import IncrementalPlanner
 from crawler.items import PostItem
 from crawler.pagecheck import not_a_forum_reason
 
 logger = logging.getLogger(__name__)
 
 THREAD_PRIORITY = 10  # finish threads before opening more index pages: the queue stays small
+# content types read as pages; anything else (images, PDFs, JSON outside an API crawl) is skipped
+_PAGE_TYPES = re.compile(r"^\s*(text/html|application/xhtml\+xml|text/xml|application/xml)\b|^\s*$", re.I)
+# why a page is no forum page (crawler.pagecheck's reason) -> the stat that counts it
+_REASON_STATS = (("login wall", "pages_login_wall"), ("challenge", "pages_challenge"))
 
 
 class ForumSpider(scrapy.Spider):
     name = "forum"
 
     def __init__(self, url: str | None = None, engine: str | None = None, overrides: str | None = None,
-                 *args: Any, **kwargs: Any):
+                 full: str | bool = False, since: str | None = None, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if not url:
             raise ValueError("give the forum's URL: scrapy crawl forum -a url=https://forum.example.org/")
@@ -49,6 +67,18 @@ class ForumSpider(scrapy.Spider):
         self.overrides_file = overrides
         self.engine: Engine | None = None
         self.failure: str | None = None
+        self.full = str(full).lower() in ("1", "true", "yes", "on")
+        self.since = _since(since)
+        self.planner: IncrementalPlanner | None = None
+        self._store: db.Store | None = None
+        self.pages_failed = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "ForumSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # settings are not frozen yet: a Redis URL switches to the shared queue of this forum
+        distributed.configure(crawler.settings, spider.site_url)
+        return spider
 
     def _make_engine(self, name: str | None) -> Engine | None:
         timezone_name = self.settings.get("FORUMSIFT_TIMEZONE") or None
@@ -57,8 +87,11 @@ class ForumSpider(scrapy.Spider):
         return get_engine(name, overrides=overrides, timezone_name=timezone_name) if name else None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if self.forced_engine:
-            self.engine = self._make_engine(self.forced_engine)
+        # a crawl resumed from JOBDIR may run queued thread pages before the start page again
+        known = self.forced_engine or getattr(self, "state", {}).get("engine")
+        if known:
+            self.engine = self._make_engine(known)
+            self.planner = self._make_planner()
         yield scrapy.Request(self.start_url, callback=self.parse_start, errback=self.start_failed, dont_filter=True)
 
     # -- failure at the start --------------------------------------------------------------
@@ -81,6 +114,14 @@ class ForumSpider(scrapy.Spider):
             logger.warning("skipped %s: not an HTML page (%s)", response.url,
                            response.headers.get("Content-Type", b"?").decode("latin-1"))
             return None
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        if not _PAGE_TYPES.match(content_type):
+            self.crawler.stats.inc_value("forumsift/pages_not_html")
+            logger.warning("skipped %s: not an HTML page (%s)", response.url, content_type)
+            return None
+        if b"</html" not in response.body[-2048:].lower():
+            # lxml recovers what is there; the posts after the cut are missing until a re-crawl
+            self.crawler.stats.inc_value("forumsift/pages_truncated")
         cookies = [c.split(b"=", 1)[0].decode("latin-1").strip() for c in response.headers.getlist("Set-Cookie")]
         return Page(url=response.url, selector=response.selector, status=response.status,
                     headers={k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v},
@@ -100,11 +141,27 @@ class ForumSpider(scrapy.Spider):
             self.engine = self._make_engine(engine.name)
             logger.info("forumsift: %s detected (score %.2f)", engine.name, score)
         self.crawler.stats.set_value("forumsift/engine", self.engine.name)
+        if hasattr(self, "state"):
+            self.state["engine"] = self.engine.name
+        if self.planner is None:
+            self.planner = self._make_planner()
         api_url = self.engine.api_entry(page)
         if api_url:
             yield scrapy.Request(api_url, callback=self.parse_api, errback=self.start_failed)
             return
         yield from self.route(page)
+
+    def _make_planner(self) -> IncrementalPlanner:
+        assert self.engine is not None
+        self._store = db.open(self.settings.get("FORUMSIFT_DB") or db.DEFAULT_URL)
+        planner = IncrementalPlanner(self._store.engine, self.site_url, self.engine, since=self.since, full=self.full)
+        logger.info("forumsift: %s crawl of %s", "incremental" if planner.active else "full", self.site_url)
+        self.crawler.stats.set_value("forumsift/mode", "incremental" if planner.active else "full")
+        return planner
+
+    def closed(self, reason: str) -> None:
+        if self._store is not None:
+            self._store.close()
 
     def route(self, page: Page) -> Iterator[Any]:
         assert self.engine is not None
@@ -128,11 +185,54 @@ class ForumSpider(scrapy.Spider):
         if page is None:
             return
         if not self.engine.is_thread_page(page):
-            reason = not_a_forum_reason(page)
-            self.crawler.stats.inc_value("forumsift/pages_not_forum")
-            logger.warning("skipped %s: %s", response.url, reason or "no posts on a thread page")
+            self.skip_page(page, not_a_forum_reason(page) or "no posts on a thread page")
             return
         yield from self.read_thread_page(page)
+
+    def skip_page(self, page: Page, reason: str) -> None:
+        """Count and log a page that is no forum page (login wall, challenge, error page)."""
+        stat = next((name for marker, name in _REASON_STATS if marker in reason), "pages_not_forum")
+        self.crawler.stats.inc_value(f"forumsift/{stat}")
+        logger.warning("skipped %s: %s", page.url, reason)
+        self._count_failure()
+
+    def page_failed(self, failure: Failure) -> None:
+        """A page that could not be fetched: count it under its reason; the crawl goes on."""
+        stats = self.crawler.stats
+        url = failure.request.url if hasattr(failure, "request") else "?"
+        exc = failure.value
+        if isinstance(exc, HttpError):
+            page = self.make_page(exc.response)
+            reason = (not_a_forum_reason(page) if page is not None else None) or f"HTTP {exc.response.status}"
+            if "login wall" in reason or "challenge" in reason:
+                self.skip_page(page, reason)
+                return
+            stats.inc_value(f"forumsift/pages_failed/http_{exc.response.status}")
+        elif isinstance(exc, DownloadCancelledError):
+            reason = "bigger than DOWNLOAD_MAXSIZE"
+            stats.inc_value("forumsift/pages_too_large")
+        elif isinstance(exc, (DownloadTimeoutError, TwistedTimeoutError)):
+            reason = "timed out"
+            stats.inc_value("forumsift/pages_failed/timeout")
+        elif isinstance(exc, IgnoreRequest):
+            reason = str(exc) or "ignored"
+            if "robots.txt" in reason:
+                stats.inc_value("forumsift/pages_robots_denied")
+            elif "redirect loop" not in reason:  # RedirectLoopMiddleware counted those
+                stats.inc_value("forumsift/pages_ignored")
+        else:
+            reason = failure.getErrorMessage() or failure.type.__name__
+            stats.inc_value("forumsift/pages_failed/other")
+        logger.warning("skipped %s: %s", url, reason)
+        self._count_failure()
+
+    def _count_failure(self) -> None:
+        # a forum that fails page after page (banned, down) ends the run as failed for the scheduler
+        self.pages_failed += 1
+        limit = self.settings.getint("FORUMSIFT_MAX_FAILED_PAGES", 0)
+        if limit and self.pages_failed > limit:
+            self.failure = f"more than {limit} pages failed (FORUMSIFT_MAX_FAILED_PAGES)"
+            raise CloseSpider("too_many_errors")
 
     def read_index_page(self, page: Page) -> Iterator[Any]:
         assert self.engine is not None
@@ -140,15 +240,18 @@ class ForumSpider(scrapy.Spider):
         stats.inc_value("forumsift/pages_index")
         for url in self.engine.forum_links(page):
             if self._follow(url):
-                yield scrapy.Request(url, callback=self.parse_index)
-        for link in self.engine.thread_links(page):
-            if self._follow(link.url):
-                stats.inc_value("forumsift/threads_found")
-                yield scrapy.Request(link.url, callback=self.parse_thread, priority=THREAD_PRIORITY,
-                                     meta={"thread_link": link})
+                yield scrapy.Request(url, callback=self.parse_index, errback=self.page_failed)
+        links = [link for link in self.engine.thread_links(page) if self._follow(link.url)]
+        assert self.planner is not None
+        for plan in self.planner.plan(links):
+            stats.inc_value("forumsift/threads_found")
+            stats.inc_value(f"forumsift/threads_{plan.verdict}")
+            if plan.start_url:
+                yield scrapy.Request(plan.start_url, callback=self.parse_thread, errback=self.page_failed,
+                                     priority=THREAD_PRIORITY, meta={"thread_link": plan.link})
         next_url = self.engine.next_page(page)
-        if next_url and self._follow(next_url):
-            yield scrapy.Request(next_url, callback=self.parse_index)
+        if next_url and self._follow(next_url) and not (self.planner and self.planner.all_older_than_since(links)):
+            yield scrapy.Request(next_url, callback=self.parse_index, errback=self.page_failed)
 
     def read_thread_page(self, page: Page) -> Iterator[Any]:
         assert self.engine is not None
@@ -158,6 +261,10 @@ class ForumSpider(scrapy.Spider):
         thread_url = self.engine.canonical_thread_url(page.url)
         if not thread.posts:
             stats.inc_value("forumsift/thread_pages_empty")
+        elif self.planner is not None:
+            gone = self.planner.mark_deleted(thread_url, [p.post_id for p in thread.posts],
+                                             [p.position for p in thread.posts], last_page=not thread.next_page)
+            stats.inc_value("forumsift/posts_deleted", len(gone))
         for post in thread.posts:
             stats.inc_value("forumsift/posts_found")
             yield PostItem(site_url=self.site_url, engine=self.engine.name, thread_url=thread_url,
@@ -165,7 +272,8 @@ class ForumSpider(scrapy.Spider):
                            thread_title=thread.title, forum_path=thread.forum_path,
                            page_number=thread.page_number, fetched_at=page.fetched_at)
         if thread.next_page and self._follow(thread.next_page):
-            yield scrapy.Request(thread.next_page, callback=self.parse_thread, priority=THREAD_PRIORITY + 1)
+            yield scrapy.Request(thread.next_page, callback=self.parse_thread, errback=self.page_failed,
+                                 priority=THREAD_PRIORITY + 1)
 
     def parse_api(self, response: Response) -> Iterator[Any]:
         """An engine's JSON API response: posts of thread pages, more API URLs to fetch."""
@@ -197,3 +305,13 @@ class ForumSpider(scrapy.Spider):
     def _follow(self, url: str) -> bool:
         host = urlsplit(url).hostname
         return bool(host) and host in self.allowed_domains
+
+
+def _since(value: str | None) -> datetime | None:
+    """`since=2024-01-31` (or any date dateparser reads, e.g. "3 days ago") as an aware UTC datetime."""
+    if not value:
+        return None
+    parsed = parse_text(value)
+    if parsed is None:
+        raise ValueError(f"since: cannot read {value!r} as a date (try 2024-01-31)")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
