@@ -58,6 +58,9 @@ def extract_html(html: str, url: str | None = None, engine: str | None = None,
                            "forum_path": [], "next_page": None, "posts": []}
     if chosen is None or not chosen.is_thread_page(page):
         reason = not_a_forum_reason(page)
+        if reason and not engine:
+            chosen = None  # a login wall or a challenge is no page of the engine that half-recognised it
+            doc["engine"] = None
         doc["reason"] = reason or ("no forum engine recognised the page" if chosen is None else "no posts on the page")
         if chosen is not None:
             doc["title"] = chosen.thread_title(page)

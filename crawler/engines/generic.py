@@ -23,6 +23,7 @@ from typing import Any
 from crawler.engines import records
 from crawler.engines.base import Engine, Page, ThreadLink, ThreadPage, first_text, to_int
 from crawler.engines.dates import parse_machine
+from crawler.pagecheck import not_a_forum_reason
 from normalize.model import RawPost, RawQuote
 
 DETECTED = 0.55  # above DETECT_THRESHOLD (0.5), below what a specific engine scores on its own pages
@@ -51,7 +52,8 @@ class Generic(Engine):
         if self.records(page):
             return DETECTED
         if _site_links(page, _THREAD_HREF) or len(_site_links(page, _FORUM_HREF, exclude=_THREAD_HREF)) >= 2:
-            return INDEX_DETECTED
+            # a login wall or an error page links to the forum too, and is none of it
+            return 0.0 if not_a_forum_reason(page) else INDEX_DETECTED
         return 0.0
 
     def records(self, page: Page) -> list[records.Record]:
