@@ -107,7 +107,8 @@ def first_text(node: Selector | Page, query: str | None) -> str | None:
         found = select(node, q)
         if not found:
             continue
-        if "::attr(" in q or "::text" in q or "/@" in q or q.endswith("text()"):
+        # text nodes and attribute values (also `text()[1]`-style picks) are their own string
+        if "::attr(" in q or "::text" in q or "/@" in q or q.endswith("text()") or isinstance(found[0].root, str):
             value = found.get()
         else:
             value = " ".join(found[0].xpath(".//text()").getall())
