@@ -1,0 +1,104 @@
+"""Incremental re-crawls against the two-state fixture forum (fixtures/changes.py): a second run
+fetches only index and thread-list pages plus the pages that changed, stores the new posts,
+keeps a revision of the edited post, flags the deleted one, and duplicates nothing."""
+from __future__ import annotations
+
+import re
+
+from fixtures.changes import CHANGES, demo_forum_after
+from fixtures.content import demo_forum, pages
+from tests.conftest import scrapy_crawl, sqlite_rows
+
+
+def stat(run, name: str) -> int:
+    """A `forumsift/...` counter from the stats Scrapy logs at the end of a run (0 when absent)."""
+    m = re.search(rf"'forumsift/{re.escape(name)}': (\d+)", run.stderr)
+    return int(m.group(1)) if m else 0
+
+
+def thread_pages(requests: list[str]) -> list[str]:
+    return sorted(r for r in requests if r.startswith("/threads/"))
+
+
+def list_pages(requests: list[str]) -> list[str]:
+    return sorted(r for r in requests if r == "/" or r.startswith("/forums/"))
+
+
+def test_unchanged_forum_second_run_fetches_only_index_and_thread_lists(serve_forum, tmp_path):
+    server = serve_forum("xenforo2")
+    db = f"sqlite:///{tmp_path / 'forum.db'}"
+    first = scrapy_crawl(server.url, db)
+    assert first.returncode == 0, first.stderr[-2000:]
+    first_requests = list(server.site.requests)
+    server.site.requests.clear()
+
+    second = scrapy_crawl(server.url, db)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "'finish_reason': 'finished'" in second.stderr
+    assert thread_pages(server.site.requests) == []
+    assert list_pages(server.site.requests) == list_pages(first_requests)
+    threads = len(demo_forum().threads())
+    assert (stat(second, "threads_skipped"), stat(second, "threads_grown"), stat(second, "threads_new")) == (threads, 0, 0)
+    assert stat(first, "threads_new") == threads
+    print(f"\nrequests: first run {len(first_requests)}, second run {len(server.site.requests)}")
+
+
+def test_second_state_fetches_only_changed_pages_and_stores_the_changes(serve_forum, tmp_path):
+    server = serve_forum("xenforo2")
+    path = tmp_path / "forum.db"
+    db = f"sqlite:///{path}"
+    assert scrapy_crawl(server.url, db).returncode == 0
+    before = dict(sqlite_rows(path, "SELECT engine_post_id, clean_text FROM posts"))
+
+    server.site.forum = demo_forum_after()
+    server.site.requests.clear()
+    run = scrapy_crawl(server.url, db)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+    after = demo_forum_after()
+    grown, new = after.thread(CHANGES.grown_thread_id), after.thread(CHANGES.new_thread_id)
+    site = server.site
+    # only the grown thread's last stored page and its new page, and the new thread, are fetched
+    assert thread_pages(site.requests) == sorted([site.thread_url(grown, 4), site.thread_url(grown, 5),
+                                                  site.thread_url(new)])
+    assert (stat(run, "threads_grown"), stat(run, "threads_new")) == (1, 1)
+    assert stat(run, "threads_skipped") == len(demo_forum().threads()) - 1
+
+    rows = sqlite_rows(path, "SELECT engine_post_id, deleted, clean_text FROM posts")
+    ids = [r[0] for r in rows]
+    assert len(ids) == len(set(ids)), "a post was stored twice"
+    assert set(ids) == set(before) | {str(i) for i in CHANGES.new_post_ids}
+    deleted = {pid for pid, flag, _ in rows if flag}
+    assert deleted == {str(CHANGES.deleted_post_id)}, "the deleted post is flagged, not erased"
+    text = {pid: t for pid, _, t in rows}
+    assert "cockpit drain hose" in text[str(CHANGES.edited_post_id)]
+    revisions = sqlite_rows(path, "SELECT p.engine_post_id, r.clean_text FROM post_revisions r "
+                                  "JOIN posts p ON p.id = r.post_id")
+    assert revisions == [(str(CHANGES.edited_post_id), before[str(CHANGES.edited_post_id)])]
+    titles = {t for (t,) in sqlite_rows(path, "SELECT title FROM threads")}
+    assert new.title in titles
+
+
+def test_full_and_since_bound_what_is_fetched(serve_forum, tmp_path):
+    server = serve_forum("xenforo2")
+    db = f"sqlite:///{tmp_path / 'forum.db'}"
+    assert scrapy_crawl(server.url, db).returncode == 0
+    server.site.requests.clear()
+    full = scrapy_crawl(server.url, db, "-a", "full=1")
+    assert full.returncode == 0
+    assert stat(full, "threads_new") == len(demo_forum().threads())  # full: every thread, whole
+    forum = demo_forum()
+    assert len(thread_pages(server.site.requests)) == sum(pages(t.posts, forum.posts_per_page) for t in forum.threads())
+
+    server.site.forum = demo_forum_after()
+    server.site.requests.clear()
+    # since the day of the grown thread's last post: only the two changed threads are newer
+    grown = demo_forum_after().thread(CHANGES.grown_thread_id)
+    since = (grown.posts[-1].posted_at.date()).isoformat()
+    run = scrapy_crawl(server.url, db, "-a", f"since={since}")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert stat(run, "threads_before_since") > 0
+    # a thread list whose rows are all older than `since` is not paged further
+    assert "/forums/news-politics.2/page-2" not in server.site.requests
+    assert {r.split("/")[2] for r in thread_pages(server.site.requests)} <= {
+        grown.slug + f".{grown.thread_id}", "spring-launch-checklist.112"}
