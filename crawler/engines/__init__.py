@@ -41,8 +41,12 @@ def get_engine(name: str, overrides: Mapping[str, str] | None = None, timezone_n
 
 def detect_engine(page: Page, threshold: float = DETECT_THRESHOLD) -> tuple[Engine | None, float, dict[str, float]]:
     """The engine most sure it made `page` (None below `threshold`), its score, and every score."""
-    scores = {name: cls().detect(page) for name, cls in all_engines().items()}
+    engines = all_engines()
+    scores = {name: cls().detect(page) for name, cls in engines.items() if not cls.FALLBACK}
     best = max(scores, key=scores.get, default=None)
+    if best is None or scores[best] < threshold:  # fallbacks (the generic engine) only when no engine knows the page
+        scores.update({name: cls().detect(page) for name, cls in engines.items() if cls.FALLBACK})
+        best = max(scores, key=scores.get, default=None)
     if best is None or scores[best] < threshold:
         return None, scores.get(best, 0.0) if best else 0.0, scores
-    return all_engines()[best](), scores[best], scores
+    return engines[best](), scores[best], scores

@@ -179,6 +179,8 @@ class Engine:
     THREAD_ID_PATTERN: ClassVar[str] = r"\.(\d+)/?(?:page-\d+)?/?$"
     PAGE_NUMBER_PATTERN: ClassVar[str] = r"/page-(\d+)"
     DATE_LANGUAGES: ClassVar[list[str] | None] = None
+    # a fallback engine (the generic one) is asked only when no other engine knows the page
+    FALLBACK: ClassVar[bool] = False
 
     def __init__(self, overrides: Mapping[str, str] | None = None, timezone_name: str | None = None):
         self.sel: dict[str, str] = {**self.SELECTORS, **(overrides or {})}

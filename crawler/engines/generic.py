@@ -37,6 +37,7 @@ _NOT_CONTENT_HREF = re.compile(r"login|register|logout|search|/members?/|profile
 class Generic(Engine):
     name = "generic"
     label = "Generic (schema.org microdata or repeated post records)"
+    FALLBACK = True
     SELECTORS = {
         # page-level selectors that hold on most sites; the posts are found by `records`
         "title": "h1 || meta[property='og:title']::attr(content) || title",

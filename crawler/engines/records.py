@@ -77,8 +77,7 @@ def microdata_records(root: Any) -> list[Record]:
     """Records from schema.org microdata items that have a body of their own."""
     test = " or ".join(f"contains(@itemtype, '/{t}')" for t in _POST_TYPES)
     items = root.xpath(f"//*[@itemscope][{test}]")
-    found = []
-    item_set = set(items)
+    found: list[Record] = []
     for item in items:
         own = _own_props(item)
         body = next((own[p] for p in ("text", "articleBody", "commentText") if p in own), None)
@@ -104,21 +103,22 @@ def microdata_records(root: Any) -> list[Record]:
             rec.likes = own["upvoteCount"].get("content") or _clean(own["upvoteCount"].text_content())
         if "position" in own and (own["position"].get("content") or "").isdigit():
             rec.position = int(own["position"].get("content"))
-        rec.nested = [n for n in item.iterdescendants() if n in item_set]
         found.append(rec)
+    by_node = {rec.node: rec for rec in found}
+    for rec in found:  # comment trees: each record lists the records inside it
+        for anc in rec.node.iterancestors():
+            if anc in by_node:
+                by_node[anc].nested.append(rec.node)
     return found
 
 
 def _own_props(item: Any) -> dict[str, Any]:
     """itemprop name -> first element whose nearest enclosing item is `item`."""
     props: dict[str, Any] = {}
-    for el in item.iterdescendants():
-        prop = el.get("itemprop") if isinstance(el.tag, str) else None
-        if not prop:
-            continue
-        owner = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
-        if owner is item:
-            for name in prop.split():
+    for el in item.xpath(".//*[@itemprop]"):
+        owner = el.xpath("ancestor::*[@itemscope][1]")
+        if owner and owner[0] is item:
+            for name in el.get("itemprop").split():
                 props.setdefault(name, el)
     return props
 

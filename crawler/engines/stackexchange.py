@@ -46,11 +46,13 @@ class StackExchange(Engine):
 
     def detect(self, page: Page) -> float:
         score = 0.0
-        if page.css("#question.js-question, #question[data-questionid]"):
-            score += 0.6
         if page.xpath("/html[contains(@itemtype,'QAPage')]"):
             score += 0.15
-        if page.css("link[rel=search][href*='opensearch'], a.s-link, .s-post-summary, .js-post-body"):
+        if page.xpath("//div[@id='question'][contains(@class,'js-question')]"):
+            score += 0.6
+        elif not score:
+            return 0.0  # neither a question page nor QAPage markup: skip the costlier checks
+        if page.css(".s-post-summary, .js-post-body"):
             score += 0.15
         host = re.sub(r"^https?://([^/]+).*", r"\1", page.url)
         if host.endswith(("stackexchange.com", "stackoverflow.com", "superuser.com", "serverfault.com",
