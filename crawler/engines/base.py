@@ -176,6 +176,9 @@ class Engine:
     label: ClassVar[str] = "Base engine"
     SELECTORS: ClassVar[dict[str, str]] = {}
     POST_ID_PATTERN: ClassVar[str] = r"(\d+)"
+    # when set, the author id is this pattern's first matching group in the author_id value or,
+    # failing that, the author URL (`memberlist.php?u=12`, `user-12.html`)
+    AUTHOR_ID_PATTERN: ClassVar[str | None] = None
     THREAD_ID_PATTERN: ClassVar[str] = r"\.(\d+)/?(?:page-\d+)?/?$"
     PAGE_NUMBER_PATTERN: ClassVar[str] = r"/page-(\d+)"
     DATE_LANGUAGES: ClassVar[list[str] | None] = None
@@ -333,7 +336,7 @@ class Engine:
             post_id=m.group(1),
             body_html=body_html,
             author=first_text(node, self.sel.get("author")),
-            author_id=first_attr(node, self.sel.get("author_id")),
+            author_id=self.author_id(first_attr(node, self.sel.get("author_id")), author_url),
             author_url=page.absolute(author_url) if author_url else None,
             author_title=first_text(node, self.sel.get("author_title")),
             posted_at=posted_at,
@@ -345,6 +348,16 @@ class Engine:
             title=first_text(node, self.sel.get("post_title")),
             position=to_int(first_text(node, self.sel.get("position"))),
         )
+
+    def author_id(self, raw: str | None, author_url: str | None) -> str | None:
+        """The author's id: `raw` as it is, or picked out by `AUTHOR_ID_PATTERN`."""
+        if not self.AUTHOR_ID_PATTERN:
+            return raw
+        for value in (raw, author_url):
+            m = re.search(self.AUTHOR_ID_PATTERN, value or "")
+            if m:
+                return next((g for g in m.groups() if g), None)
+        return None
 
     def post_date(self, node: Selector, page: Page) -> tuple[datetime | None, str | None]:
         """Posted-at from the machine attribute first, the visible text second."""
