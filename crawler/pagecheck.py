@@ -26,13 +26,15 @@ def not_a_forum_reason(page: Page) -> str | None:
     if page.status >= 400:
         return f"HTTP {page.status} error page"
     visible = " ".join(t.strip() for t in page.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
-    has_password = bool(page.css("input[type=password]"))
+    # a hidden sign-in form (Discourse puts one in every page) is no login wall
+    has_password = bool(page.xpath("//input[@type='password'][not(ancestor::*[@hidden or "
+                                   "contains(translate(@style, ' ', ''), 'display:none')])]"))
     if has_password and (_LOGIN.search(visible) or len(visible) < 3000):
         return "a login wall: the page asks to log in (try --cookies with a logged-in browser's cookies)"
     if _LOGIN.search(visible) and len(visible) < 2000:
         return "a login wall: the page asks to log in"
     if title and _ERROR_TITLE.search(title) and len(visible) < 2000:
         return f"an error page ({title[:80]})"
-    if len(visible) < 200 and page.css("script"):
+    if len(visible) < 200 and page.css("script, link[as=script]"):  # scripts inline or preloaded
         return "an empty page that needs JavaScript to show anything"
     return None
