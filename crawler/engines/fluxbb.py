@@ -33,6 +33,8 @@ class FluxBB(Engine):
         "quote": f".//{_QUOTEBOX}[not(ancestor::{_QUOTEBOX})]",
         "quote_author_text": "./cite",
         "quote_body": "./blockquote/div || ./blockquote",
+        # a quote's own "X wrote:" and the quotes nested in it (the body drops nested quotes too)
+        "quote_remove": "./cite, div.quotebox",
         "signature": "div.postsignature || .sig-content",
         "remove": "p.postedit, div.postsignature, .sig-content, script, style",
         "position": "./h2//span[contains(@class,'conr')] || .posthead .post-num",
@@ -53,6 +55,7 @@ class FluxBB(Engine):
     }
     THREAD_ID_PATTERN = r"[?&;]id=(\d+)"
     PAGE_NUMBER_PATTERN = r"[?&;]p=(\d+)"
+    AUTHOR_ID_PATTERN = r"profile\.php\?id=(\d+)|user/(\d+)"
 
     def detect(self, page: Page) -> float:
         score = 0.0

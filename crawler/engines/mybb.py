@@ -18,7 +18,6 @@ from datetime import datetime
 from parsel import Selector
 
 from crawler.engines.base import Engine, Page
-from normalize.model import RawPost
 
 
 class MyBB(Engine):
@@ -58,6 +57,7 @@ class MyBB(Engine):
                       "or starts-with(@href, 'forum-')]/@href",
     }
     THREAD_ID_PATTERN = r"[?&]tid=(\d+)|thread-(\d+)"
+    AUTHOR_ID_PATTERN = r"user-(\d+)|[?&]uid=(\d+)"
 
     def detect(self, page: Page) -> float:
         score = 0.0
@@ -84,13 +84,6 @@ class MyBB(Engine):
     def page_number(self, url: str) -> int:
         m = re.search(r"[?&]page=(\d+)|-page-(\d+)\.html", url)
         return int(next(g for g in m.groups() if g)) if m else 1
-
-    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
-        post = super().parse_post(node, page)
-        if post is not None and post.author_url:
-            m = re.search(r"user-(\d+)|[?&]uid=(\d+)", post.author_url)
-            post.author_id = next((g for g in m.groups() if g), None) if m else None
-        return post
 
     def post_date(self, node: Selector, page: Page) -> tuple[datetime | None, str | None]:
         date = node.css("span.post_date")

@@ -42,6 +42,7 @@ class _PhpBBCommon(Engine):
     """What every phpBB theme shares: `viewtopic.php?t=N&start=M` URLs and text dates."""
 
     THREAD_ID_PATTERN = r"[?&;]t=(\d+)|-t(\d+)(?:-s\d+)?\.html"
+    AUTHOR_ID_PATTERN = r"[?&;]u=(\d+)|^(\d+)$"
 
     def thread_id(self, url: str) -> str | None:
         m = re.search(self.THREAD_ID_PATTERN, url.split("#", 1)[0])
@@ -66,13 +67,6 @@ class _PhpBBCommon(Engine):
         current = to_int(first_text(page, self.sel.get("current_page")))
         result.page_number = current or 1
         return result
-
-    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
-        post = super().parse_post(node, page)
-        if post is not None and post.author_id:
-            m = re.search(r"[?&;]u=(\d+)|^(\d+)$", post.author_id)  # profile link -> user id
-            post.author_id = next((g for g in m.groups() if g), None) if m else None
-        return post
 
     def parse_date_text(self, text: str, page: Page) -> datetime | None:
         # the text around a date: "by X » DATE", "Posted: DATE", "Last edited by X on DATE, edited…"

@@ -28,6 +28,7 @@ class _SMFCommon(Engine):
     """Topic URLs, dates and quote headers, the same in every SMF version."""
 
     THREAD_ID_PATTERN = r"topic[=,](\d+)"
+    AUTHOR_ID_PATTERN = r"[?;&]u=(\d+)|/profile/u,(\d+)"
 
     def thread_id(self, url: str) -> str | None:
         m = re.search(self.THREAD_ID_PATTERN, url)
