@@ -21,16 +21,17 @@ SESSION_PARAMS = frozenset({"sid", "phpsessid", "sessionid", "session_id", "sess
 _VB_SESSION = re.compile(r"^[0-9a-f]{32}$", re.I)
 _PATH_SESSION = re.compile(r";(?:jsessionid|sid|phpsessid)=[^/?#]*", re.I)
 
-# (name, pattern over "path?query", lower-cased): the first match names why a URL is skipped
+# (name, pattern over "path?query", lower-cased; SMF separates parameters with ";"): the first
+# match names why a URL is skipped
 TRAP_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p)) for name, p in [
     ("posting form", r"/posting\.php|/newreply\.php|/newthread\.php|/post-thread|/add-reply|/reply(?:/|\?|$)"
-                     r"|[?&](?:mode|do|action)=(?:post|reply|quote|newthread|newreply|edit)\b"),
+                     r"|[?&;](?:mode|do|action)=(?:post|reply|quote|newthread|newreply|edit)\b"),
     ("member list", r"/members?(?:/|\.php|$)|/memberlist\.php|/member\.php|/profile\.php|/users?/|/u/"
-                    r"|[?&]action=profile|[?&]mode=viewprofile"),
-    ("search", r"/search(?:/|\.php|$|\?)|[?&](?:do|action)=search|/whats-new/"),
-    ("printable view", r"/printthread\.php|/print(?:/|$)|[?&](?:action=printpage|view=print|printable=)"),
+                    r"|[?&;]action=profile|[?&;]mode=viewprofile"),
+    ("search", r"/search(?:/|\.php|$|\?)|[?&;](?:do|action)=search|/whats-new/"),
+    ("printable view", r"/printthread\.php|/print(?:/|$)|[?&;](?:action=printpage|view=print|printable=)"),
     ("login or registration", r"/(?:login|logout|register|lost-password)(?:/|\.php|$|\?)|/ucp\.php"
-                               r"|[?&]action=(?:login|register)"),
+                               r"|[?&;]action=(?:login|register)"),
     ("post action", r"/posts/\d+/(?:react|reactions|report|share|like)|/goto/|/report\.php"),
     ("archive duplicate", r"/archive/index\.php"),
 ]]

@@ -10,6 +10,7 @@ from fixtures.badinput.pages import BAD_CASES, GERMAN_POSTS, RUSSIAN_POSTS, BadI
 from fixtures.content import demo_forum
 from tests.conftest import scrapy_crawl, sqlite_rows
 from tests.expected import words
+from tests.test_incremental import stat
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +23,6 @@ def bad_crawl(tmp_path_factory):
         run = scrapy_crawl(server.url, f"sqlite:///{path}", "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1")
         requests = list(server.site.requests)
     return run, path, requests
-
-
-def stat(run, name: str) -> int:
-    m = re.search(rf"'forumsift/{re.escape(name)}': (\d+)", run.stderr)
-    return int(m.group(1)) if m else 0
 
 
 def test_the_crawl_finishes(bad_crawl):
