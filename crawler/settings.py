@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import os
 
+from crawler import _offline_public_suffix_list
+
+_offline_public_suffix_list()
+
 BOT_NAME = "forumsift"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
