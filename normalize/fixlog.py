@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from normalize.model import Fix
@@ -18,6 +18,7 @@ from normalize.model import Fix
 URL = r"(?:https?://|ftp://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,;:!?)\]]"
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _PROTECTED = re.compile(f"{URL}|{EMAIL}")
+_URL = re.compile(URL)  # the same matches when there is no "@", found many times faster
 # Lines that look like code pasted without markup (common in flattened text): an assignment, a
 # comparison, a shell variable, a line ending in ; { }, a code keyword at the start.
 _CODE_LINE = re.compile(
@@ -27,6 +28,28 @@ _CODE_LINE = re.compile(
     re.M,
 )
 _CODE_HINT = re.compile(r"[=;{}$]|\[ |\bimport\b|\bdef\b|\bsudo\b")
+# A line `_CODE_LINE` matches holds one of these or starts with one of its keywords: only such lines
+# are tried (long prose lines are where the pattern backtracks most).
+_CODE_LINE_NEED = re.compile(r"[=;{}$]|&&|\|\||\[ |\(\( ")
+_CODE_KEYWORD_LINE = re.compile(r"^[ \t]*(?:import|def|elif|sudo|#include|const|let|var|export|async def|await)", re.M)
+
+
+def _code_line_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of `_CODE_LINE.finditer(text)`, trying only the lines that can match."""
+    starts = {text.rfind("\n", 0, m.start()) + 1 for m in _CODE_KEYWORD_LINE.finditer(text)}
+    line_end = -1
+    for m in _CODE_LINE_NEED.finditer(text):
+        if m.start() > line_end:
+            starts.add(text.rfind("\n", 0, m.start()) + 1)
+            line_end = text.find("\n", m.start())
+            if line_end < 0:
+                break
+    spans = []
+    for start in sorted(starts):
+        m = _CODE_LINE.match(text, start)
+        if m:
+            spans.append(m.span())
+    return spans
 
 
 @dataclass
@@ -60,9 +83,12 @@ class Context:
 
     def protected_spans(self, text: str) -> list[tuple[int, int]]:
         """Sorted, non-overlapping (start, end) spans no step may change."""
-        spans = [m.span() for m in _PROTECTED.finditer(text)] if ("@" in text or "://" in text or "www." in text) else []
+        if "@" in text:
+            spans = [m.span() for m in _PROTECTED.finditer(text)]
+        else:
+            spans = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text) else []
         if _CODE_HINT.search(text):
-            spans += [m.span() for m in _CODE_LINE.finditer(text)]
+            spans += _code_line_spans(text)
         for code in self.code:
             start = text.find(code)
             while start >= 0:
@@ -95,15 +121,18 @@ def substitute(
     kind: str,
     ctx: Context,
     protect: bool = True,
+    matches: Iterable[re.Match[str]] | None = None,
 ) -> str:
     """`pattern.sub(repl, text)`, except that matches touching a protected span are skipped, a
-    callable `repl` may return None to skip, and every replacement is recorded as a Fix."""
+    callable `repl` may return None to skip, and every replacement is recorded as a Fix.
+    `matches`: the pattern's matches when the caller already knows them (in order)."""
     spans: list[tuple[int, int]] | None = None if protect else []  # computed at the first change
     starts: list[int] = []
     out: list[str] = []
     pos = 0
-    for m in pattern.finditer(text):
-        after = repl(m) if callable(repl) else m.expand(repl)
+    literal = None if callable(repl) or "\\" in repl else repl  # no template to expand
+    for m in pattern.finditer(text) if matches is None else matches:
+        after = literal if literal is not None else repl(m) if callable(repl) else m.expand(repl)
         if after is None or after == m.group(0):
             continue
         s, e = m.span()

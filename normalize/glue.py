@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import gzip
 import re
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,8 +58,56 @@ _CAPS_TAIL = re.compile(r"[^\W\d_a-z]{2,}[^\W\d_A-Z]*")
 _TOKEN = re.compile(r"(?<![\w@#/\\.'’\-&=+])[^\W\d_]{5,40}(?![\w@/\\'’\-=+(]|[.:][^\W_])")
 
 
+class Vocabulary:
+    """Word -> Zipf frequency of one language, small enough to keep several loaded in a crawl.
+
+    Words at least as frequent as `MIN_PART_ZIPF` (the ones a split may produce) are a dict. The
+    long tail (hundreds of thousands of rare words, needed only to know that a token is a word and
+    whether it reaches `MIN_RARE_PART_ZIPF`) is a sorted array of 64-bit keys: the word's hash with
+    its frequency bucket in the low bits, 8 bytes a word instead of about 100 in a dict.
+    """
+
+    _BUCKET_BITS = 10  # wordfreq has 800 buckets (Zipf 9.00 down to 1.01 in steps of 0.01)
+    _BUCKET_MASK = (1 << _BUCKET_BITS) - 1
+
+    def __init__(self, frequent: dict[str, float], rare: array):
+        self.frequent = frequent
+        self.rare = rare
+
+    @classmethod
+    def from_buckets(cls, buckets: Iterable[list[str]]) -> "Vocabulary":
+        """From wordfreq's buckets: bucket i holds the words of frequency 10**(-i/100)."""
+        frequent: dict[str, float] = {}
+        keys: list[int] = []
+        for i, words in enumerate(buckets):
+            zipf = 9.0 - i / 100
+            if zipf >= MIN_PART_ZIPF:
+                for w in words:
+                    frequent.setdefault(w, zipf)
+            else:
+                keys += [(hash(w) & ~cls._BUCKET_MASK) | i for w in words if w not in frequent]
+        keys.sort()
+        return cls(frequent, array("q", keys))
+
+    def get(self, word: str, default: float = 0.0) -> float:
+        zipf = self.frequent.get(word)
+        if zipf is not None:
+            return zipf
+        key = hash(word) & ~self._BUCKET_MASK
+        i = bisect_left(self.rare, key)
+        if i < len(self.rare) and self.rare[i] & ~self._BUCKET_MASK == key:
+            return 9.0 - (self.rare[i] & self._BUCKET_MASK) / 100
+        return default
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.frequent or (isinstance(word, str) and self.get(word, -1.0) >= 0.0)
+
+    def __len__(self) -> int:
+        return len(self.frequent) + len(self.rare)
+
+
 @lru_cache(maxsize=16)
-def vocabulary(lang: str) -> dict[str, float] | None:
+def vocabulary(lang: str) -> Vocabulary | None:
     """Word -> Zipf frequency for `lang` from wordfreq's bundled data, or None if it has none."""
     try:
         import wordfreq  # only to find its data folder; the import is cheap once cached
@@ -70,23 +122,21 @@ def vocabulary(lang: str) -> dict[str, float] | None:
         if not path.exists():
             return None
     with gzip.open(path) as f:
-        buckets = msgpack.load(f, raw=False)
-    vocab: dict[str, float] = {}
-    for i, words in enumerate(buckets[1:]):  # bucket i holds words of frequency 10**(-i/100)
-        zipf = 9.0 - i / 100
-        for w in words:
-            vocab[w] = zipf
-    return vocab
+        # bucket by bucket: the whole list unpacked at once would double a crawl's peak memory
+        unpacker = msgpack.Unpacker(f, raw=False)
+        count = unpacker.read_array_header()
+        unpacker.skip()  # the header
+        return Vocabulary.from_buckets(unpacker.unpack() for _ in range(count - 1))
 
 
-def _part_ok(part: str, vocab: dict[str, float]) -> float:
+def _part_ok(part: str, vocab: Vocabulary) -> float:
     z = vocab.get(part, 0.0)
     if len(part) <= 2:
         return z if z >= MIN_SHORT_PART_ZIPF else 0.0
     return z if z >= MIN_PART_ZIPF else 0.0
 
 
-def best_split(token: str, vocab: dict[str, float]) -> tuple[str, str] | None:
+def best_split(token: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """The most likely way to cut an all-lower-case unknown token into two frequent words."""
     best: tuple[float, int] | None = None
     for i in range(1, len(token)):
@@ -104,7 +154,7 @@ def best_split(token: str, vocab: dict[str, float]) -> tuple[str, str] | None:
     return (token[: best[1]], token[best[1] :]) if best else None
 
 
-def split_token(token: str, vocab: dict[str, float], lang: str) -> str | None:
+def split_token(token: str, vocab: Vocabulary, lang: str) -> str | None:
     """The token with a space where it was glued, or None to leave it."""
     lower = token.lower()
     if lower in vocab:
@@ -134,6 +184,20 @@ def split_token(token: str, vocab: dict[str, float], lang: str) -> str | None:
     return f"{left} {right}"
 
 
+def _token_matches(text: str, tokens: Iterable[str]) -> list[re.Match[str]]:
+    """The `_TOKEN` matches of `tokens` in `text`, in order, found without scanning the text again
+    with the slow pattern: each occurrence is checked with `_TOKEN.match` at its position."""
+    found = []
+    for token in tokens:
+        i = text.find(token)
+        while i >= 0:
+            m = _TOKEN.match(text, i)
+            if m and m.end() == i + len(token):
+                found.append(m)
+            i = text.find(token, i + 1)
+    return sorted(found, key=lambda m: m.start())
+
+
 def split_glued_words(text: str, ctx: Context) -> str:
     """Split words glued together ("arguedthat" -> "argued that"), precision first (see module)."""
     if not ctx.settings.split_glued or ctx.lang not in CASE_SPLIT_LANGS:
@@ -141,17 +205,22 @@ def split_glued_words(text: str, ctx: Context) -> str:
     vocab = vocabulary(ctx.lang)
     if not vocab:
         return text
-    counts: dict[str, int] = {}
-    for m in _TOKEN.finditer(text):
-        counts[m.group(0)] = counts.get(m.group(0), 0) + 1
-
-    def repl(m: re.Match[str]) -> str | None:
-        token = m.group(0)
-        if counts[token] > 1 or token in ctx.known_names:
-            return None  # a repeated unknown token is a name or a term, not an accident
-        return split_token(token, vocab, ctx.lang)
+    # Decide per distinct token once; most posts have nothing to split and end here.
+    # A repeated token is a name or a term, not an accident; a frequent word is no glue (the first
+    # test of split_token, done here with set operations: nearly every token ends here).
+    frequent = vocab.frequent
+    once = {token for token, count in Counter(_TOKEN.findall(text)).items() if count == 1}
+    once = once.difference(frequent, ctx.known_names)
+    splits: dict[str, str] = {}
+    for token in once:
+        if token.lower() not in frequent:
+            split = split_token(token, vocab, ctx.lang)
+            if split is not None:
+                splits[token] = split
+    if not splits:
+        return text
 
     before = len(ctx.fixes)
-    text = substitute(text, _TOKEN, repl, "glue", ctx)
+    text = substitute(text, _TOKEN, lambda m: splits[m.group(0)], "glue", ctx, matches=_token_matches(text, splits))
     ctx.evidence["glued"] += len(ctx.fixes) - before
     return text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 
 SAMPLE_CHARS = 1000
 MIN_LETTERS = 12  # below this (4 for CJK) the language is "und"
@@ -35,6 +36,11 @@ _FUNCTION_WORDS = {
           "je bij",
 }
 _FW = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+_FW_LANGS: dict[str, tuple[str, ...]] = {}  # function word -> the languages it is one of
+for _lang, _words in _FW.items():
+    for _w in _words:
+        _FW_LANGS[_w] = (*_FW_LANGS.get(_w, ()), _lang)
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _WORD = re.compile(r"[^\W\d_]+")
 _SCRIPTS = [
     ("han", re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")),
@@ -49,9 +55,15 @@ _SCRIPTS = [
     ("ka", re.compile(r"[\u10a0-\u10ff]")),
     ("hy", re.compile(r"[\u0530-\u058f]")),
 ]
+# ы and э are Russian (and Belarusian, which always has і or ў); the letters of Ukrainian,
+# Belarusian, Serbian, Macedonian, Kazakh and Mongolian rule Russian out. Bulgarian has neither ы nor э.
+_RUSSIAN_LETTER = re.compile("[ыэЫЭ]")
+_OTHER_CYRILLIC = re.compile("[іїєґўђћџјѓќѕљњәғқңөұүһІЇЄҐЎЂЋЏЈЃЌЅЉЊӘҒҚҢӨҰҮҺ]")
 _NON_LATIN = re.compile(r"[\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\d_]+")
+_NOISE_NO_EMAIL = re.compile(r"https?://\S+|www\.\S+|[\d_]+")
+_DIGITS = re.compile(r"[\d_]+")
 
 _factory = None
 _lock = threading.Lock()
@@ -83,11 +95,15 @@ def _langdetect(sample: str) -> tuple[str, float]:
 
 def _first_pass(sample: str) -> tuple[str, float] | None:
     """Script and function-word answer, or None when langdetect must decide."""
-    if _NON_LATIN.search(sample):
+    if not sample.isascii() and _NON_LATIN.search(sample):
         counts = {name: len(rx.findall(sample)) for name, rx in _SCRIPTS}
     else:  # the common case: no need to count eleven scripts
         counts = dict.fromkeys((name for name, _ in _SCRIPTS), 0)
-    latin = len(_LATIN.findall(sample))
+    if sample.isascii():  # counting ASCII letters by deleting them is many times faster than a regex
+        raw = sample.encode("ascii")
+        latin = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+    else:
+        latin = len(_LATIN.findall(sample))
     total = latin + sum(counts.values())
     if total == 0:
         return "und", 0.0
@@ -103,11 +119,17 @@ def _first_pass(sample: str) -> tuple[str, float] | None:
     for name in ("el", "he", "th", "ka", "hy"):
         if counts[name] >= 0.6 * total:
             return name, 0.99
+    if counts["cyrillic"] >= 0.6 * total and _RUSSIAN_LETTER.search(sample) and not _OTHER_CYRILLIC.search(sample):
+        return "ru", 0.99
     if latin >= 0.8 * total:
-        words = [w.lower() for w in _WORD.findall(sample)]
+        words = _WORD.findall(sample.lower()) if sample.isascii() else [w.lower() for w in _WORD.findall(sample)]
         if len(words) < 4:
             return None
-        hits = {lang: sum(1 for w in words if w in fw) for lang, fw in _FW.items()}
+        hits = dict.fromkeys(_FW, 0)
+        counts = Counter(words)
+        for w in counts.keys() & _FW_LANGS.keys():
+            for lang in _FW_LANGS[w]:
+                hits[lang] += counts[w]
         ranked = sorted(hits.items(), key=lambda kv: kv[1], reverse=True)
         (lang, top), (_, second) = ranked[0], ranked[1]
         share = top / len(words)
@@ -117,7 +139,15 @@ def _first_pass(sample: str) -> tuple[str, float] | None:
 
 
 def _sample(text: str) -> str:
-    return _NOISE.sub(" ", text[: SAMPLE_CHARS * 2])[:SAMPLE_CHARS]
+    head = text[: SAMPLE_CHARS * 2]
+    # `\S+@\S+` retries every word from each of its letters: leave out what cannot match
+    if "@" in head:
+        noise = _NOISE
+    elif "://" in head or "www." in head:
+        noise = _NOISE_NO_EMAIL
+    else:
+        noise = _DIGITS
+    return noise.sub(" ", head)[:SAMPLE_CHARS]
 
 
 def detect_language(text: str) -> tuple[str, float]:

@@ -15,12 +15,13 @@ from normalize.fixlog import Context, substitute
 # Opening/closing double quotes of every style, with the French inner spaces when present.
 _DOUBLE_QUOTE = re.compile("«[ ]?|[ ]?»|[„“”‟〝〞＂]")
 _SINGLE_QUOTE = re.compile("‹[ ]?|[ ]?›|[‚‘’‛]")
+_ANY_QUOTE = re.compile("[«»„“”‟〝〞＂‹›‚‘’‛]")  # one character class scans much faster than the alternations
 
 
 def plain_quotes(text: str, ctx: Context) -> str:
     """« » „ “ ” ‹ › ‚ ‘ ’ (and the French-spaced « mot ») become plain " and '. Apostrophes inside
     words stay apostrophes (plain '). Off with `Settings.typographic_quotes`."""
-    if ctx.settings.typographic_quotes or text.isascii():
+    if ctx.settings.typographic_quotes or text.isascii() or not _ANY_QUOTE.search(text):
         return text
     before = len(ctx.fixes)
     text = substitute(text, _DOUBLE_QUOTE, '"', "quote", ctx)
@@ -40,11 +41,14 @@ _SPACE_BEFORE = re.compile(
     r")",
     re.M,
 )
+_SPACE_THEN_MARK = (" ,", " !", " ?", " .", " ;", " :", " )", " ]")
 _SPACE_AFTER_OPEN = re.compile(r"(?<=[(\[])[ ]+(?=[^\s)\]])")
 
 
 def space_before_punctuation(text: str, ctx: Context) -> str:
     """No space before , . ; : ! ? ) ] ("General ," -> "General,", "surprise ." -> "surprise.")."""
+    if not any(pair in text for pair in _SPACE_THEN_MARK):
+        return text  # the pattern's look-behind makes it slow to scan; most posts have no such pair
     before = len(ctx.fixes)
     text = substitute(text, _SPACE_BEFORE, lambda m: m.group(0).lstrip(" "), "punct_space", ctx)
     ctx.evidence["space_before_punct"] += len(ctx.fixes) - before
@@ -53,6 +57,8 @@ def space_before_punctuation(text: str, ctx: Context) -> str:
 
 def space_after_bracket(text: str, ctx: Context) -> str:
     """No space after an opening ( or [ ("( see" -> "(see")."""
+    if "( " not in text and "[ " not in text:
+        return text
     return substitute(text, _SPACE_AFTER_OPEN, "", "punct_space", ctx)
 
 
@@ -62,8 +68,13 @@ def space_after_bracket(text: str, ctx: Context) -> str:
 _MISSING_SPACE = re.compile(r"(?<![\w.@/\\-])([^\W\d_]*[a-z\u00df-\u024f\u0430-\u044f]{2}[.!?])(?=[A-Z\u00c0-\u00de\u0410-\u042f][a-z\u00df-\u024f\u0430-\u044f]+(?:[\s,;:!?\"')]|\.(?:\s|$)|$))")
 
 
+_MARK_THEN_CAPITAL = re.compile("[.!?][A-Z\u00c0-\u00de\u0410-\u042f]")  # what every match contains
+
+
 def space_after_sentence(text: str, ctx: Context) -> str:
     """Add the missing space after . ! ? between two words ("said.Then" -> "said. Then")."""
+    if not _MARK_THEN_CAPITAL.search(text):
+        return text
     before = len(ctx.fixes)
     text = substitute(text, _MISSING_SPACE, lambda m: m.group(1) + " ", "sentence_space", ctx)
     ctx.evidence["missing_space"] += len(ctx.fixes) - before

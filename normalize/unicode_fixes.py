@@ -52,10 +52,22 @@ _MOJIBAKE_HINT = re.compile(
 )
 
 
+# What our ftfy configuration changes besides mojibake: C1 controls, surrogates, terminal escapes.
+_FTFY_NON_MOJIBAKE = re.compile("[\x1b\x80-\x9f\ud800-\udfff]")
+
+
+def _ftfy_would_change(line: str) -> bool:
+    """ftfy's own first test, without its fixer loop: it decodes only text that `is_bad` (or that
+    holds C1 controls, surrogates, escapes). Clean lines with curly quotes or dashes stop here."""
+    from ftfy.badness import is_bad
+
+    return bool(_FTFY_NON_MOJIBAKE.search(line)) or is_bad(line)
+
+
 def fix_mojibake(text: str, ctx: Context) -> str:
     """Decode text that was encoded in UTF-8 and decoded in another codec ("cafÃ©" -> "café"),
     with ftfy, line by line; only lines with a character mojibake is made of are looked at."""
-    if not _MOJIBAKE_HINT.search(text):
+    if (text.isascii() and "\x1b" not in text) or not _MOJIBAKE_HINT.search(text):
         return text
     import ftfy
 
@@ -71,6 +83,8 @@ def fix_mojibake(text: str, ctx: Context) -> str:
     pos = 0
     for start, end in lines:
         line = text[start:end]
+        if not _ftfy_would_change(line):
+            continue
         fixed = ftfy.fix_text(line, config)
         if fixed != line:
             out += [text[pos:start], fixed]
@@ -93,11 +107,16 @@ def decode_entities(text: str, ctx: Context) -> str:
     return substitute(text, _ENTITY, lambda m: html.unescape(m.group(0)), "entity", ctx)
 
 
+# The only ASCII characters the line-break, control-character and space steps change: most posts
+# are ASCII without any, and one scan for them stands in for the three steps' own scans.
+_ASCII_ODD = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 
 
 def normalize_line_breaks(text: str, ctx: Context) -> str:
     """CRLF, CR, Unicode line/paragraph separators, form feed and vertical tab become "\\n"."""
+    if text.isascii() and not _ASCII_ODD.search(text):
+        return text
     return substitute(text, _LINE_BREAKS, "\n", "line_break", ctx)
 
 
@@ -109,6 +128,8 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\u200b\u2060-\u2064\ufeff\u00ad\uf
 
 def remove_control_chars(text: str, ctx: Context) -> str:
     """Drop control characters and invisible zero-width characters."""
+    if text.isascii() and not _ASCII_ODD.search(text):
+        return text
     return substitute(text, _CONTROL, "", "control_char", ctx)
 
 
@@ -118,6 +139,8 @@ _ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 def normalize_spaces(text: str, ctx: Context) -> str:
     """Unusual space characters (no-break, thin, ideographic, tab ...) become a plain space."""
+    if text.isascii() and not _ASCII_ODD.search(text):
+        return text
     return substitute(text, _ODD_SPACE, " ", "space", ctx)
 
 

@@ -14,19 +14,27 @@ _EDGES = re.compile(r"^\s+|\s+$")
 
 def collapse_spaces(text: str, ctx: Context) -> str:
     """A run of spaces between words becomes one space (outside code)."""
+    if "  " not in text:
+        return text
     return substitute(text, _SPACE_RUN, " ", "whitespace", ctx)
 
 
 def trim_lines(text: str, ctx: Context) -> str:
     """Spaces at the start and end of every line go (outside code)."""
+    if " \n" not in text and "\n " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
     return substitute(text, _LINE_EDGE, "", "whitespace", ctx)
 
 
 def collapse_blank_lines(text: str, ctx: Context) -> str:
     """Two or more blank lines in a row become one blank line: one paragraph break."""
+    if "\n\n" not in text and "\n " not in text:
+        return text
     return substitute(text, _BLANK_RUN, "\n\n", "whitespace", ctx, protect=False)
 
 
 def strip_text(text: str, ctx: Context) -> str:
     """No whitespace before the first or after the last character."""
+    if not text[:1].isspace() and not text[-1:].isspace():
+        return text
     return substitute(text, _EDGES, "", "whitespace", ctx, protect=False)
