@@ -103,22 +103,34 @@ def _summary(result: Any, db_url: str) -> None:
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False), help="selector overrides (TOML)")
 @click.option("--set", "-s", "settings", multiple=True, metavar="NAME=VALUE", help="a Scrapy/forumsift setting")
 @click.option("--verbose", "-v", is_flag=True, help="show Scrapy's log")
+@click.option("--full", is_flag=True, help="fetch every thread whole, even when the site is already in the database")
+@click.option("--since", metavar="DATE", help="leave threads alone whose last post is older (2024-01-31, '3 days ago')")
+@click.option("--job-dir", type=click.Path(file_okay=False), help="keep the crawl's queue here to resume it (Scrapy JOBDIR)")
+@click.option("--cookies", type=click.Path(exists=True, dir_okay=False),
+              help="a logged-in browser's cookies (Netscape cookies.txt) for forums that hide threads from guests")
 def crawl(url: str, db: str | None, engine: str | None, overrides: str | None, settings: tuple[str, ...],
-          verbose: bool) -> None:
+          verbose: bool, full: bool, since: str | None, job_dir: str | None, cookies: str | None) -> None:
     """Crawl the forum at URL (index, sub-forums, every page of every thread) into the database.
+    A forum already in the database is re-crawled incrementally: new threads, new pages only.
 
     \b
     Example:
       forumsift crawl https://forum.example.org/ --db sqlite:///example.db
+      forumsift crawl https://forum.example.org/ --job-dir ~/.forumsift/example --cookies cookies.txt
     """
     db_url = _db_url(db)
     extra = _parse_settings(settings)
     extra.setdefault("LOG_LEVEL", "INFO" if verbose else "CRITICAL")  # the summary says what went wrong
-    args = {k: v for k, v in {"engine": engine, "overrides": overrides}.items() if v}
+    extra.update({k: v for k, v in {"JOBDIR": job_dir, "FORUMSIFT_COOKIES": cookies}.items() if v})
+    args = {k: v for k, v in {"engine": engine, "overrides": overrides, "full": "1" if full else None,
+                              "since": since}.items() if v}
     result = _crawl_with_progress(url, db_url, extra, args, quiet=verbose)
     if result.failure:
         _fail(result.failure)
     _summary(result, db_url)
+    s = result.stats
+    click.echo(f"threads ({s.get('forumsift/mode', 'full')} crawl): {s.get('forumsift/threads_new', 0)} new, "
+               f"{s.get('forumsift/threads_grown', 0)} grown, {s.get('forumsift/threads_skipped', 0)} unchanged")
     if not result.ok:
         _fail(f"the crawl did not finish (finish reason: {result.finish_reason})")
 
