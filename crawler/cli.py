@@ -199,39 +199,6 @@ def _print_hits(hits: list[dict[str, Any]], words: list[str] | None = None) -> N
     click.echo(f"{len(hits)} posts")
 
 
-@cli.command()
-@click.argument("text")
-@click.option("--db", "db", envvar="FORUMSIFT_DB", help=DB_HELP)
-@click.option("--limit", default=10, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def query(text: str, db: str | None, limit: int, fmt: str) -> None:
-    """Search the posts: matching posts with thread title, author, date and a snippet.
-
-    \b
-    Example:
-      forumsift query "harbour talks" --db sqlite:///forumsift-demo.db --limit 5
-    """
-    store = _open_db(db)
-    hits = store.search(text, limit=limit)
-    if fmt == "json":
-        for hit in hits:
-            click.echo(json.dumps(hit, default=str, ensure_ascii=False))
-    else:
-        _print_hits(hits, text.split())
-
-
-def _open_db(db: str | None) -> Any:
-    import db as dbmod  # noqa: PLC0415
-
-    url = _db_url(db)
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        _fail(f"no database at {url[len('sqlite:///'):]} (run `forumsift crawl URL --db ...` first)")
-    try:
-        return dbmod.open(url, create=False)
-    except Exception as exc:  # noqa: BLE001 (any driver error: one line for the user)
-        _fail(f"cannot open database {url}: {str(exc).splitlines()[0]}")
-
-
 # -- extract -------------------------------------------------------------------------------------
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
@@ -282,6 +249,10 @@ def engines() -> None:
 
 def _register_optional_commands() -> None:
     """Commands that live beside their code (normalize/, db/)."""
+    from db.cli import COMMANDS as DB_COMMANDS  # noqa: PLC0415
+
+    for name, command in DB_COMMANDS.items():
+        cli.add_command(command, name)
     try:
         from normalize.cli import normalize_command  # noqa: PLC0415
     except ImportError:

@@ -57,8 +57,8 @@ def find_duplicates(posts: Iterable[tuple[int, str]]) -> Iterator[tuple[int, int
 
 def link_duplicates(conn: Connection) -> int:
     """Set `duplicate_of` on every post (recomputed from scratch); the number of duplicates."""
-    rows = conn.execution_options(yield_per=2000).execute(
-        select(Post.id, Post.clean_text).where(Post.deleted.is_(False)).order_by(Post.posted_at, Post.id))
+    rows = conn.execute(select(Post.id, Post.clean_text).where(Post.deleted.is_(False))
+                        .order_by(Post.posted_at, Post.id), execution_options={"yield_per": 2000})
     links = list(find_duplicates((r.id, r.clean_text or "") for r in rows))
     conn.execute(update(Post).where(Post.duplicate_of.is_not(None)).values(duplicate_of=None))
     if links:

@@ -46,7 +46,7 @@ def rows(conn: Connection, filters: Filters) -> Iterator[dict[str, Any]]:
     names = columns(filters)
     stmt = select(*(cols[c].label(c) for c in names)).select_from(from_).where(*where(filters, cols)) \
         .order_by(cols["id"])
-    for row in conn.execution_options(yield_per=1000).execute(stmt):
+    for row in conn.execute(stmt, execution_options={"yield_per": 1000}):
         yield {k: utc_or_none(v) for k, v in row._mapping.items()}
 
 

@@ -170,14 +170,17 @@ def _pg_search(query: str, filters: Filters, limit: int) -> Select:
     from_, cols = source(filters)
     if filters.articles:  # the vector lives on posts
         from_ = from_.join(Post.__table__, Post.id == cols["id"])
-    tsq = _pg_tsquery(query, filters.lang).label("tsq")
     vector = literal_column("posts.search_vector")
-    queries = select(tsq).cte("q")
-    rank = func.ts_rank(vector, queries.c.tsq)
+    # `any_config` (one value for all rows) lets the GIN index find candidates; the post's own
+    # configuration then decides exactly (an exclusion read with another language's stems would
+    # exclude nothing)
+    any_config = select(_pg_tsquery(query, filters.lang).label("tsq")).cte("q")
+    own_config = func.websearch_to_tsquery(_pg_config(cols["lang"]), query)
+    rank = func.ts_rank(vector, own_config)
     inner = (select(*(cols[c].label(c) for c in (*HIT_COLUMNS, "clean_text")), rank.label("score"),
-                    queries.c.tsq)
-             .select_from(from_.join(queries, literal_column("true")))
-             .where(vector.op("@@")(queries.c.tsq), *where(filters, cols))
+                    own_config.label("tsq"))
+             .select_from(from_.join(any_config, literal_column("true")))
+             .where(vector.op("@@")(any_config.c.tsq), vector.op("@@")(own_config), *where(filters, cols))
              .order_by(rank.desc()).limit(limit).subquery("hits"))
     options = (f"StartSel={HIGHLIGHT}, StopSel={HIGHLIGHT}, MaxWords={SNIPPET_WORDS}, MinWords=10, "
                "MaxFragments=1, FragmentDelimiter=…")
