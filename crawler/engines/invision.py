@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import re
 
-from parsel import Selector
-
 from crawler.engines.base import Engine, Page, first_attr, to_int
-from normalize.model import RawPost
 
 _IPS_QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' ipsQuote ')]"
 _IPB3_QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' ipsBlockquote ')]"
@@ -67,6 +64,7 @@ class Invision(Engine):
         "forum_link": "h4.ipsDataItem_title a[href*='/forum/']::attr(href) || ul.ipsDataItem_subList a::attr(href)",
     }
     POST_ID_PATTERN = r"elComment_(\d+)"
+    AUTHOR_ID_PATTERN = r"/profile/(\d+)"  # profile URLs are /profile/{member id}-{name}/
     THREAD_ID_PATTERN = r"/topic/(\d+)"
     PAGE_NUMBER_PATTERN = r"/page/(\d+)|[?&]page=(\d+)"
     PER_PAGE_DEFAULT = 25  # IPS's posts per page out of the box
@@ -84,13 +82,6 @@ class Invision(Engine):
         if any(name.startswith("ips4_") for name in page.cookies):
             score += 0.2
         return min(score, 1.0)
-
-    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
-        post = super().parse_post(node, page)
-        if post and post.author_url:  # profile URLs are /profile/{member id}-{name}/
-            m = re.search(r"/profile/(\d+)", post.author_url)
-            post.author_id = m.group(1) if m else None
-        return post
 
     def page_number(self, url: str) -> int:
         m = re.search(self.PAGE_NUMBER_PATTERN, url)
