@@ -1,0 +1,111 @@
+"""The generic engine: posts of forums no engine knows, from schema.org microdata (the fixture
+forum) or from the page's structure (repeated records with an author and a date)."""
+from __future__ import annotations
+
+from crawler.engines import DETECT_THRESHOLD, Page, detect_engine
+from crawler.engines.generic import DETECTED, Generic
+from fixtures.content import demo_forum
+from fixtures.server import make_site
+from tests.fixture_pages import BASE
+from tests.test_not_a_forum import LOGIN_WALL
+
+SITE = make_site("generic")
+
+# a custom forum without microdata: table rows, author links to /u/NAME, text dates, signatures
+STRUCTURE_ONLY = """<html><head><title>Is my mast step rotten? - Dockside Talk</title></head><body>
+<div id="top"><a href="/">Dockside Talk</a> | <a href="/login">Log in</a></div>
+<div class="crumbs"><a href="/">Index</a> &gt; <a href="/f/3">Repairs</a></div>
+<h1>Is my mast step rotten?</h1>
+<div class="thread">
+ <div class="entry" id="e881"><div class="who"><a href="/u/kestrel">kestrel</a><br><span class="rank">Deckhand</span></div>
+  <div class="when">Posted 3 March 2021, 14:05</div>
+  <div class="content">The step under the mast has gone soft and dark around the bolts. I pushed a screwdriver in and it
+   went nearly a centimetre. Is this the end of the boat or a winter job?</div>
+  <div class="sig">-- kestrel, Solent</div></div>
+ <div class="entry" id="e882"><div class="who"><a href="/u/bosun_bill">bosun_bill</a><br><span class="rank">Old hand</span></div>
+  <div class="when">Posted 3 March 2021, 16:40</div>
+  <div class="content"><blockquote><div>kestrel wrote:</div>went nearly a centimetre</blockquote>
+   That is rot, but it is a winter job. Cut back to sound wood, epoxy a new block in, and glass over it.</div></div>
+ <div class="entry" id="e883"><div class="who"><a href="/u/marlin">marlin</a><br><span class="rank">Deckhand</span></div>
+  <div class="when">Posted 4 March 2021, 09:12</div>
+  <div class="content">Check the keel bolts while you are there, the water that rotted the step went somewhere.</div></div>
+</div>
+<div class="foot"><a href="/rules">Rules</a> <a href="/contact">Contact</a></div></body></html>"""
+
+
+def _page(path: str) -> Page:
+    return Page.from_html(SITE.handle(path).bytes().decode(), BASE + path)
+
+
+def test_microdata_posts_with_every_field():
+    thread = demo_forum().thread(107)
+    page = _page(f"/discussion/107-{thread.slug}")
+    result = Generic().thread(page)
+    assert result.title == thread.title
+    assert result.forum_path == ["Home", "General", "Boats & Gardens"]
+    assert result.next_page == BASE + f"/discussion/107-{thread.slug}?page=2"
+    assert [p.post_id for p in result.posts] == [str(p.post_id) for p in thread.posts[:5]]
+    for got, want in zip(result.posts, thread.posts):
+        assert (got.author, got.author_title, got.position) == (want.author.name, want.author.title, want.position)
+        assert got.author_url == BASE + f"/people/{want.author.user_id}"
+        assert got.posted_at == want.posted_at
+        assert got.edited_at == want.edited_at
+        assert got.likes == want.likes
+        assert bool(got.signature_html) == bool(want.author.signature)
+        assert "signature" not in got.body_html and "wrote:" not in got.body_html
+        if want.quote_of:
+            assert [(q.author, q.post_id) for q in got.quotes] == [(want.quote_of.author.name, str(want.quote_of.post_id))]
+
+
+def test_german_text_dates_are_read_in_utc():
+    thread = demo_forum().thread(110)
+    posts = Generic().thread(_page(f"/discussion/110-{thread.slug}")).posts
+    assert [p.posted_at for p in posts] == [p.posted_at for p in thread.posts]
+    assert posts[0].posted_at_raw.endswith(f"{thread.posts[0].posted_at:%Y, %H:%M}")
+
+
+def test_posts_found_by_structure_alone():
+    page = Page.from_html(STRUCTURE_ONLY, "https://dockside.example/t/77-mast-step")
+    engine, score, _ = detect_engine(page)
+    assert engine is not None and engine.name == "generic" and score == DETECTED
+    result = engine.thread(page)
+    assert result.title == "Is my mast step rotten?"
+    assert [(p.post_id, p.author) for p in result.posts] == [("881", "kestrel"), ("882", "bosun_bill"), ("883", "marlin")]
+    assert result.posts[0].posted_at.isoformat() == "2021-03-03T14:05:00+00:00"
+    first, second = result.posts[0], result.posts[1]
+    assert "screwdriver" in first.body_html and "kestrel" not in first.body_html and "Posted" not in first.body_html
+    assert first.signature_html and "Solent" in first.signature_html and "Solent" not in first.body_html
+    assert [q.author for q in second.quotes] == ["kestrel"] and "centimetre" not in second.body_html
+
+
+def test_detect_scores_below_every_specific_engine_and_never_claims_walls():
+    thread_page = _page("/discussion/109-rigging-questions")
+    assert DETECT_THRESHOLD < Generic().detect(thread_page) == DETECTED < 0.6
+    assert DETECT_THRESHOLD <= Generic().detect(_page("/")) < DETECTED  # the index: links, no posts
+    wall = Page.from_html(LOGIN_WALL, "https://forum.example.org/topic/12")
+    assert Generic().detect(wall) == 0.0
+    article = Page.from_html("<html><body><h1>Tide tables</h1><p>" + "High water is at noon. " * 40 + "</p></body></html>",
+                             "https://tides.example/")
+    assert Generic().detect(article) == 0.0
+
+
+def test_index_pages_give_boards_and_threads():
+    engine = Generic()
+    index = _page("/")
+    assert not engine.is_thread_page(index)
+    forums = engine.forum_links(index)
+    assert BASE + "/board/2-news-politics" in forums and BASE + "/board/5-world-news" in forums
+    assert not any("/login" in u or "/register" in u for u in forums)
+    board = _page("/board/3-boats-gardens")
+    threads = [link.url for link in engine.thread_links(board)]
+    assert BASE + "/discussion/107-winter-maintenance-log-long-thread" in threads
+    assert engine.canonical_thread_url(threads[0] + "?page=3") == threads[0]
+
+
+def test_a_per_site_post_selector_replaces_the_search():
+    page = Page.from_html(STRUCTURE_ONLY, "https://dockside.example/t/77-mast-step")
+    engine = Generic(overrides={"post": "div.entry", "post_id": "@id", "author": ".who a", "body": ".content",
+                                "author_title": ".rank", "date_text": ".when"})
+    posts = engine.thread(page).posts
+    assert [(p.author, p.author_title) for p in posts] == [("kestrel", "Deckhand"), ("bosun_bill", "Old hand"),
+                                                          ("marlin", "Deckhand")]
