@@ -24,7 +24,7 @@ from crawler.engines.base import Engine, Page, ThreadPage, first_text, to_int
 from normalize.model import RawPost, RawQuote
 
 # "Last edited by X on DATE, edited 2 times in total." / "by X » DATE" -> DATE
-_EDITED = re.compile(r"^.*?\bon\s+(.+?)(?:,\s*edited\s+\d+.*)?$", re.I | re.S)
+_EDITED = re.compile(r"^.*?\bon\s+(.+?)(?:[,;]\s*edited\s+\d+.*)?$", re.I | re.S)
 _BYLINE = re.compile(r"^.*»", re.S)
 # URL parameters that never change which posts a page shows
 _NOISE_PARAMS = {"sid", "hilit", "view", "sk", "sd", "st", "p", "e"}
@@ -164,23 +164,24 @@ class PhpBB2(_PhpBBCommon):
                 "|| //table[contains(@class,'tablebg')][.//b[@class='postauthor']][not(.//table[.//b[@class='postauthor']])]",
         "post_id": ".//span[@class='name']/a/@name || .//a[starts-with(@name,'p')]/@name",
         "author": ".//span[@class='name']/b || .//b[@class='postauthor']",
-        "author_url": ".//a[contains(@href,'mode=viewprofile')]/@href",
         "author_title": "./td[1]/span[@class='postdetails']/text()[1] || td.postdetails",
-        "date_text": ".//span[@class='postdetails'][contains(., 'Posted:')] "
+        "date_text": ".//span[@class='postdetails'][contains(., 'Posted:')]/text()[1] "
                      "|| .//td[@class='gensmall']//div[contains(., 'Posted:')]",
         "edited_text": ".//span[@class='gensmall'][contains(., 'edited')] || .//span[@class='gensmall'][contains(., 'Edited')]",
-        "body": ".//td[@colspan='2']/span[@class='postbody'] || .//div[@class='postbody']",
-        "quote": ".//table[.//td[contains(@class,'quote')]][not(ancestor::table[.//td[contains(@class,'quote')]][ancestor::*[@class='postbody']])] "
-                 "|| .//div[@class='quotetitle']",
+        # phpBB 2 closes span.postbody around each quote table: the body is the cell holding them all
+        "body": ".//td[@colspan='2'][span[@class='postbody']] || .//div[@class='postbody']",
+        "quote": "./table[.//td[@class='quote']] || .//div[@class='quotetitle']",
         "quote_author_text": ".//span[@class='genmed']/b || .",
         "quote_body": ".//td[contains(@class,'quote')] || ./following-sibling::div[@class='quotecontent'][1]",
-        "remove": ".quotecontent, script, style",
+        "remove": ".quotecontent, span.gensmall, script, style",
         "title": "a.maintitle || div#pageheader h2 a || h2 a[href*='viewtopic']",
-        "breadcrumbs": "(//span[@class='nav'])[1]/a[contains(@href,'viewforum')] "
+        "breadcrumbs": "(//span[@class='nav'][a[@class='nav']])[1]/a[contains(@href,'viewforum')] "
                        "|| (//p[@class='breadcrumbs'])[1]/a[contains(@href,'viewforum')]",
-        "next_page": "(//span[@class='nav']/b/following-sibling::a[1][contains(@href,'start=')]/@href)[1] "
+        # "Goto page 1, <b>2</b>, <a>3</a> … <a>Next</a>": the link after the current page's <b>
+        "next_page": "(//b[not(*)]/following-sibling::a[1][contains(@href,'start=')]/@href)[1] "
                      "|| (//td[@class='gensmall']//strong/following-sibling::a[1][contains(@href,'start=')]/@href)[1]",
-        "current_page": "(//span[@class='nav']/b[not(a)])[last()] || (//td[@class='gensmall']//strong)[last()]",
+        "current_page": "(//b[not(*)][following-sibling::a[contains(@href,'start=')] or preceding-sibling::a[contains(@href,'start=')]])[1] "
+                        "|| (//td[@class='gensmall']//strong)[last()]",
         "thread_row": "//tr[td/span/a[contains(@class,'topictitle')]] || //tr[td/a[contains(@class,'topictitle')]]",
         "row_link": "a.topictitle::attr(href)",
         "row_title": "a.topictitle",
