@@ -10,7 +10,8 @@ import re
 from crawler.engines.base import Page
 
 _CHALLENGE = re.compile(r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|"
-                        r"Checking your browser|DDoS protection by|Attention Required! \| Cloudflare", re.I)
+                        r"Checking your browser|DDoS protection by|Attention Required! \| Cloudflare|"
+                        r"Making sure you(?:&#39;|')re not a bot|anubis_challenge|id=\"anubis_", re.I)
 _LOGIN = re.compile(r"you must (?:be )?(?:logged in|log in|login|register)|please (?:log in|login|sign in)|"
                     r"you are not logged in|not authorized to view|you do not have permission|"
                     r"sign in to (?:view|continue)|melde dich an|connectez-vous|войдите", re.I)
@@ -22,7 +23,7 @@ def not_a_forum_reason(page: Page) -> str | None:
     body = page.body_text or ""
     title = " ".join(page.css("title::text").getall()).strip()
     if _CHALLENGE.search(title) or _CHALLENGE.search(body[:20000]):
-        return "a bot challenge page (Cloudflare-style) stands in front of it"
+        return "a bot challenge page (Cloudflare, Anubis or the like) stands in front of it"
     if page.status >= 400:
         return f"HTTP {page.status} error page"
     visible = " ".join(t.strip() for t in page.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())

@@ -35,9 +35,17 @@ JS_SHELL = """<!DOCTYPE html><html><head><title>Harbour Forum</title>
 <script src="/assets/app.8f3a.js" defer></script></head><body><div id="root"></div>
 <noscript>You need to enable JavaScript to run this app.</noscript></body></html>"""
 
+PROOF_OF_WORK = """<!doctype html><html lang="en"><head><title>Making sure you&#39;re not a bot!</title>
+<script id="anubis_version" type="application/json">"v1.19.1"</script>
+<script id="anubis_challenge" type="application/json">{"rules":{"difficulty":4},"challenge":"9f2c"}</script>
+</head><body id="top"><main><h1 id="title" class="centered-div">Loading...</h1>
+<p>You are seeing this because the administrator of this website has set up a proof-of-work check against
+scrapers. Please wait while your browser solves it.</p></main></body></html>"""
+
 CASES = {
     "login wall": (LOGIN_WALL, "login"),
     "bot challenge": (CHALLENGE, "challenge"),
+    "proof-of-work challenge": (PROOF_OF_WORK, "challenge"),
     "error page": (ERROR_PAGE, "error"),
     "empty JavaScript shell": (JS_SHELL, "JavaScript"),
 }
