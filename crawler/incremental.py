@@ -18,14 +18,19 @@ thread list whose rows are all older is not paged further (lists are ordered by 
 Resume after a kill follows from the same rule: a thread whose last batch was never committed
 looks short, so the next run fetches its missing pages. `ForgetfulDupeFilter` makes that hold
 with Scrapy's JOBDIR too: it keeps the seen-set in memory only, so pages whose posts were lost
-with an uncommitted batch are not remembered as done.
+with an uncommitted batch are not remembered as done. Scrapy writes a JOBDIR's queue state
+only when a crawl closes cleanly; after a SIGKILL the disk queue is unreadable (the resumed
+crawl would fail on it), so `open_job_dir` drops the queue of a run that never closed and the
+resumed run re-walks the forum, incrementally.
 """
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from scrapy.dupefilters import RFPDupeFilter
 
@@ -109,3 +114,23 @@ class ForgetfulDupeFilter(RFPDupeFilter):
 
     def __init__(self, path: str | None = None, debug: bool = False, **kwargs: object):
         super().__init__(None, debug, **kwargs)
+
+
+_RUNNING = "forumsift.running"  # present while a crawl uses the JOBDIR; left behind by a killed one
+
+
+def open_job_dir(job_dir: str | Path) -> None:
+    """Mark `job_dir` in use; when the run before never closed, drop its queue first."""
+    path = Path(job_dir)
+    marker, queue = path / _RUNNING, path / "requests.queue"
+    if marker.exists() and queue.exists():
+        logger.warning("forumsift: the last crawl in %s was killed; its queue is unreadable, so this run "
+                       "walks the forum again (incrementally: committed posts are not fetched again)", path)
+        shutil.rmtree(queue)
+    path.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+
+def close_job_dir(job_dir: str | Path) -> None:
+    """Mark `job_dir` as closed cleanly (its queue state is written)."""
+    (Path(job_dir) / _RUNNING).unlink(missing_ok=True)

@@ -36,7 +36,7 @@ from crawler import distributed
 from crawler.engines import Engine, Page, detect_engine, get_engine
 from crawler.engines.dates import parse_text
 from crawler.engines.overrides import load_overrides
-from crawler.incremental import IncrementalPlanner
+from crawler.incremental import IncrementalPlanner, close_job_dir, open_job_dir
 from crawler.items import PostItem
 from crawler.pagecheck import not_a_forum_reason
 
@@ -78,6 +78,9 @@ class ForumSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         # settings are not frozen yet: a Redis URL switches to the shared queue of this forum
         distributed.configure(crawler.settings, spider.site_url)
+        job_dir = crawler.settings.get("JOBDIR")
+        if job_dir:
+            open_job_dir(job_dir)  # before the scheduler opens its queue
         return spider
 
     def _make_engine(self, name: str | None) -> Engine | None:
@@ -162,6 +165,8 @@ class ForumSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         if self._store is not None:
             self._store.close()
+        if self.settings.get("JOBDIR"):
+            close_job_dir(self.settings["JOBDIR"])  # the scheduler has written its queue state
 
     def route(self, page: Page) -> Iterator[Any]:
         assert self.engine is not None
