@@ -8,7 +8,7 @@ post's first `.thead` cell ("21.12.2015, 09:30", "Yesterday, 10:15 PM", "Heute, 
 format is a site setting, in the board's language and timezone). Quotes are a `div` holding a
 "Quote:" caption and an `.alt2` cell ("Originally Posted by <strong>X</strong>" + link to the
 post); the signature follows the message after a `__________________` rule.
-URLs: `showthread.php?t=N&page=2` (session ids `s=` stripped), vBSEO `/123-title.html`, `-2.html`.
+URLs: `showthread.php?t=N&page=2` (session ids `s=` stripped), vBSEO `/123-title.html` (thread id 123).
 """
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ class VBulletin3(Engine):
     }
     POST_ID_PATTERN = r"^post(\d+)$"
     THREAD_ID_PATTERN = r"(?:[?&]t=|/)(\d+)(?:-[^/]*?)?(?:\.html)?$"
-    PAGE_NUMBER_PATTERN = r"[?&]page=(\d+)|-(\d+)\.html$"
+    PAGE_NUMBER_PATTERN = r"[?&]page=(\d+)"
 
     def detect(self, page: Page) -> float:
         score = 0.0
@@ -107,8 +107,8 @@ class VBulletin3(Engine):
     def canonical_thread_url(self, url: str) -> str:
         parts = urlsplit(url.split("#", 1)[0])
         query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in _DROP_PARAMS])
-        path = re.sub(r"-\d+(\.html)$", r"\1", parts.path) if re.search(r"/\d+-[^/]*-\d+\.html$", parts.path) else parts.path
-        return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+        # vBSEO page URLs ("/123-title-2.html") are left alone: "-2" may as well end the title
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
     def thread_id(self, url: str) -> str | None:
         m = re.search(self.THREAD_ID_PATTERN, self.canonical_thread_url(url))
@@ -116,4 +116,4 @@ class VBulletin3(Engine):
 
     def page_number(self, url: str) -> int:
         m = re.search(self.PAGE_NUMBER_PATTERN, url)
-        return int(m.group(1) or m.group(2)) if m else 1
+        return int(m.group(1)) if m else 1
