@@ -119,11 +119,13 @@ class SMF2(_SMFCommon):
             score += 0.15
         if page.css("#forumposts .post_wrapper, #topic_container, #boardindex_table, #messageindex, .navigate_section"):
             score += 0.3
+        else:
+            score = min(score, 0.4)  # SMF without 2.x page structure: 1.x or a theme we cannot read
         if page.css("img#smflogo, link[rel=contents]"):
             score += 0.05
         if any(n.startswith(("SMFCookie", "ElkArteCookie")) for n in page.cookies):
             score += 0.1
-        if page.css("#quickModForm td.windowbg a[name^='msg']"):
+        if page.css("#quickModForm a[name^='msg']"):
             return 0.0  # SMF 1.x table layout: its own engine
         return min(score, 1.0)
 
@@ -134,7 +136,7 @@ class SMF1(_SMFCommon):
     name = "smf1"
     label = "SMF 1.x"
     SELECTORS = {
-        "post": "//form[@id='quickModForm']//td[contains(@class, 'windowbg')][a[starts-with(@name, 'msg')]]",
+        "post": "//form[@id='quickModForm']//td[a[starts-with(@name, 'msg')]]",
         "post_id": "./a[starts-with(@name, 'msg')]/@name",
         "author": ".//td[@rowspan='2']//b/a[contains(@href, 'action=profile')] || .//td[@rowspan='2']//b",
         "author_url": ".//td[@rowspan='2']//b/a/@href",
@@ -150,18 +152,16 @@ class SMF1(_SMFCommon):
         "remove": ".quoteheader, .codeheader > a, script, style",
         "title": "#top_subject || (//div[@class='nav'])[1]/b[last()]/a || #forumposts td.catbg",
         "breadcrumbs": "(//div[@class='nav'])[1]//a[contains(@href, 'board=') or contains(@href, '/board,')]",
-        "next_page": "(//td[@class='middletext']/b/following-sibling::a[1][contains(@class, 'navPages')]/@href)[1] "
-                     "|| (//td[contains(@class, 'middletext')]//b/following-sibling::a[1]/@href)[1]",
+        "next_page": "(//td[@class='middletext']/b/following-sibling::a[1][contains(@class, 'navPages')]/@href)[1]",
         "current_page": "(//td[@class='middletext']/b)[1]",
         "thread_row": "//table[contains(@class, 'bordercolor')]//tr[td/span[starts-with(@id, 'msg_')]]",
         "row_link": ".//span[starts-with(@id, 'msg_')]/a/@href",
         "row_title": ".//span[starts-with(@id, 'msg_')]/a",
         "row_replies": "./td[5]",
-        "row_last_post_text": ".//td[contains(@class, 'lastpost')]/span/text()[normalize-space()][1] "
-                              "|| .//td[contains(@class, 'smalltext')][last()]/text()[normalize-space()][1]",
+        "row_last_post_text": "./td[last()]/span[@class='smalltext']/text()[normalize-space()][1]",
         "thread_link": ".//span[starts-with(@id, 'msg_')]/a/@href",
-        "forum_link": ".//a[starts-with(@name, 'b')][contains(@href, 'board=')]/@href "
-                      "|| .//td[contains(@class, 'windowbg')]//b/a[contains(@href, 'board=')]/@href",
+        "forum_link": "//a[starts-with(@name, 'b')][contains(@href, 'board=')]/@href "
+                      "|| //div[@class='smalltext']/a[contains(@href, 'board=')][not(contains(@href, 'action='))]/@href",
     }
 
     def detect(self, page: Page) -> float:
@@ -172,7 +172,7 @@ class SMF1(_SMFCommon):
             score += 0.4
         if page.xpath(_CREDIT):
             score += 0.15
-        if page.css("#quickModForm td.windowbg a[name^='msg'], table.bordercolor span[id^='msg_'], a[name^='b'][href*='board=']"):
+        if page.css("#quickModForm a[name^='msg'], table.bordercolor span[id^='msg_'], a[name^='b'][href*='board=']"):
             score += 0.35
         if any(n.startswith("SMFCookie") for n in page.cookies):
             score += 0.1
