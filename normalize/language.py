@@ -18,14 +18,18 @@ from collections import Counter
 SAMPLE_CHARS = 1000
 MIN_LETTERS = 12  # below this (4 for CJK) the language is "und"
 MIN_PARAGRAPH_CHARS = 40
+# langdetect averages 7 random walks by default; 3 give the same answers on the labelled cases
+# (tests/test_normalize_pipeline.py) in less than half the time.
+LANGDETECT_TRIALS = 3
 
 _FUNCTION_WORDS = {
     "en": "the and of to is in that it for was with you this are be have not on but they at what "
-          "from his he my by or we an would can if there their will all has had were been which",
+          "from his he my by or we an would can if there their will all has had were been which "
+          "our your about just did than more up out when them then",
     "de": "der die und ist nicht das ich es mit sie sich den ein auf dem zu ein eine auch wir für "
           "von im wie aber noch wenn nur bei oder hat sind war doch dass kann",
     "fr": "le la les et est des une un que qui dans pour pas sur du au ce il elle nous vous avec "
-          "mais ou sont cette aux je ne se plus par on",
+          "mais ou sont cette aux je ne se plus par on j qu très chez aussi",
     "es": "el la los las de que y en es por un una para con no se del al lo como pero más su "
           "este esta son muy también hay fue sin",
     "it": "il di che è la le per un una non sono con del della si ma anche gli ho questo come al "
@@ -84,6 +88,7 @@ def _langdetect(sample: str) -> tuple[str, float]:
                 _factory = f
     det = _factory.create()
     det.seed = 0
+    det.n_trial = LANGDETECT_TRIALS
     det.append(sample)
     try:
         best = det.get_probabilities()[0]
@@ -135,6 +140,10 @@ def _first_pass(sample: str) -> tuple[str, float] | None:
         share = top / len(words)
         if len(words) >= 8 and share >= 0.2 and top >= 3 * max(second, 1):
             return lang, round(min(0.99, 0.8 + share), 3)
+        if len(words) < 8 and top >= 2 and second == 0:
+            # a short post: two function words of one language and none of another is as good an
+            # answer as langdetect gives on so little text, at a hundredth of its cost
+            return lang, round(min(0.9, 0.6 + share), 3)
     return None
 
 
