@@ -33,8 +33,8 @@ _DATE_PROPS = ("datePublished", "dateCreated")
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "select", "option", "button", "textarea",
          "iframe", "input"}
 _CHROME_TAGS = {"nav", "form", "footer", "aside"}
-_USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people|author|authors|account|~)"
-                        r"(?:/|\.php|[?=#-]|$)|[?&](?:u|user|userid|uid|showuser|member|who)=|/@[\w.-]+/?$|"
+_USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people|author|authors|account)"
+                        r"(?:/|\.php|[?=#-]|$)|/~[\w.-]+/?$|[?&](?:u|user|userid|uid|showuser|member|who)=|/@[\w.-]+/?$|"
                         r"/(?:user|member|profile|u)[-_]?\w*\.(?:php|html?)", re.I)
 _USER_CLASS = re.compile(r"author|user|poster|nick|member|byline|owner|submitter|uname", re.I)
 _DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-utime", "data-date", "data-created")
@@ -195,6 +195,8 @@ def _marker(el: Any, length: int) -> str | None:
         return "author"
     if length < 45 and len(el) == 0 and _DATE_TEXT.search(el.text or ""):
         return "date"
+    if length < 80 and len(el) <= 4 and _DATE_TEXT.search(el.text or ""):  # "on Friday January 12, 2024 @11:51AM (#1)"
+        return "date"
     if el.get("title") and _DATE_TEXT.search(el.get("title") or "") and length < 45:
         return "date"
     return None
@@ -225,10 +227,16 @@ def _best_group(body: Any, index: _PageIndex, min_records: int) -> list[Any]:
         if len(members) < min_records:
             continue
         member_set = set(members)
-        with_author = sum(1 for m in members if _has_own(index.authors.get(m, ()), m, member_set))
         with_date = sum(1 for m in members if _has_own(index.dates.get(m, ()), m, member_set))
-        fa, fd = with_author / len(members), with_date / len(members)
-        if fa < 0.5 or fd < 0.5:
+        fd = with_date / len(members)
+        if fd < 0.5:
+            continue
+        with_author = sum(1 for m in members if _has_own(index.authors.get(m, ()), m, member_set))
+        fa = with_author / len(members)
+        if fa < 0.5 and fd >= 0.8:  # names shown as plain text beside the date (no profile links)
+            named = sum(1 for m in members if _name_beside(_first_own(index.dates.get(m, ()), m, member_set)))
+            fa = 0.7 * named / len(members)
+        if fa < 0.5:
             continue
         own = sum(_own_text(m, [d for d in m.iterdescendants() if d in member_set], index) for m in members)
         if own < 80 * len(members) ** 0.5:
@@ -248,6 +256,28 @@ def _has_own(markers: Iterable[Any], node: Any, member_set: set[Any]) -> bool:
         if inner is node or m is node:
             return True
     return False
+
+
+def _first_own(markers: Iterable[Any], node: Any, member_set: set[Any]) -> Any | None:
+    for m in markers:
+        inner = next((a for a in m.iterancestors() if a is node or a in member_set), None)
+        if inner is node or m is node:
+            return m
+    return None
+
+
+def _name_beside(date: Any | None) -> str | None:
+    """A user name printed as plain text just before a date ("keepingsanity · 03/03/2026")."""
+    if date is None:
+        return None
+    parent = date.getparent()
+    prev = date.getprevious()
+    for candidate in (prev.text_content() if prev is not None else None,
+                      parent.text if parent is not None and prev is None else None):
+        name = _clean(candidate).strip(" ·|•-–—:,")
+        if name and len(name) <= 40 and len(name.split()) <= 4 and not _DATE_TEXT.search(name) and not name.isdigit():
+            return name
+    return None
 
 
 def _inside_chrome(el: Any) -> bool:
@@ -273,6 +303,10 @@ def _structure_record(node: Any, nested: list[Any], index: _PageIndex) -> Record
         rec.author = _clean(a.text_content()) or None
         rec.author_url = a.get("href") if a.tag == "a" else next(iter(a.xpath(".//a/@href")), None)
         rec.chrome.append(a)
+    if dates and not authors:
+        rec.author = _name_beside(dates[0])
+        if rec.author and dates[0].getprevious() is not None:
+            rec.chrome.append(dates[0].getprevious())
     if dates:
         d = dates[0]
         rec.date_attr = next((d.get(x) for x in _DATE_ATTRS if d.get(x)), None)
