@@ -85,8 +85,7 @@ class SMF2(_SMFCommon):
         "author": "div.poster h4 a || div.poster h4 || .poster .name a",
         "author_url": "div.poster h4 a::attr(href)",
         "author_title": "div.poster li.title || div.poster li.membergroup || div.poster li.postgroup",
-        "date_text": ".postinfo a.smalltext || .keyinfo .smalltext || .keyinfo time",
-        "date_attr": ".keyinfo time::attr(datetime)",
+        "date_text": ".postinfo a.smalltext || .keyinfo .smalltext",
         "edited_text": "[id^='modified_']",
         "body": ".//div[contains(@class, 'inner')][starts-with(@id, 'msg_')] || .//div[starts-with(@id, 'msg_')]",
         "quote": ".//blockquote[not(ancestor::blockquote)]",
@@ -117,17 +116,15 @@ class SMF2(_SMFCommon):
             score += 0.45
         if page.xpath(_CREDIT):
             score += 0.15
-        if page.css("#forumposts .post_wrapper, #topic_container, #boardindex_table, #messageindex, .navigate_section"):
-            score += 0.3
-        else:
-            score = min(score, 0.4)  # SMF without 2.x page structure: 1.x or a theme we cannot read
         if page.css("img#smflogo, link[rel=contents]"):
             score += 0.05
         if any(n.startswith(("SMFCookie", "ElkArteCookie")) for n in page.cookies):
             score += 0.1
         if page.css("#quickModForm a[name^='msg']"):
             return 0.0  # SMF 1.x table layout: its own engine
-        return min(score, 1.0)
+        if page.css("#forumposts .post_wrapper, #topic_container, #boardindex_table, #messageindex, .navigate_section"):
+            return min(score + 0.3, 1.0)
+        return min(score, 0.4)  # SMF without 2.x page structure: 1.x or a theme we cannot read
 
 
 class SMF1(_SMFCommon):
