@@ -153,3 +153,12 @@ def test_detects_its_own_pages_only(site):
     assert engine.detect(fetch(site, "/")) >= 0.8
     xf1 = Page.from_html('<html id="XenForo"><body><ol id="messageList"></ol></body></html>', "http://x/")
     assert engine.detect(xf1) == 0.0
+
+
+def test_styles_with_text_dates_fall_back_to_the_microdata_date(site):
+    thread = demo_forum().thread(104)
+    html = site.handle(site.thread_url(thread)).bytes().decode()
+    html = re.sub(r'<ul class="message-attribution-main.*?</ul>', "", html, flags=re.S)  # as head-fi's style
+    html = html.replace('<span class="u-anchorTarget"', '<meta itemprop="datePublished" content="2016-01-05T09:30:00+00:00" /><span class="u-anchorTarget"')
+    posts = XenForo2().thread(Page.from_html(html, "http://127.0.0.1/")).posts
+    assert {p.posted_at.isoformat() for p in posts} == {"2016-01-05T09:30:00+00:00"}

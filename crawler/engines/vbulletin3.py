@@ -62,7 +62,8 @@ class VBulletin3(Engine):
         "remove": "script, style",
         "signature": ".//div[starts-with(normalize-space(text()),'__________')]",
         "title": "//td[contains(@class,'navbar')]/strong || h1.threadtitle",
-        "breadcrumbs": "//span[contains(@class,'navbar')]/a",
+        "breadcrumbs": "//span[contains(@class,'navbar')]/a "
+                       "|| //*[contains(@itemtype,'schema.org/BreadcrumbList')]//*[@itemprop='itemListElement']/a[@itemprop='item']",
         "next_page": "div.pagenav a[rel=next]::attr(href) || a#mb_pagenext[href^='http']::attr(href)",
         "thread_row": "//tbody[starts-with(@id,'threadbits_forum_')]/tr[.//a[starts-with(@id,'thread_title_')]]",
         "row_link": "a[id^='thread_title_']::attr(href)",

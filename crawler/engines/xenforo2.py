@@ -32,7 +32,8 @@ class XenForo2(Engine):
         "author_url": ".message-name a.username::attr(href) || .MessageCard__user-info__name::attr(href)",
         "author_title": ".message-userTitle",
         "date_attr": ".message-attribution-main time::attr(datetime) || .message-attribution-main time::attr(data-time) "
-                     "|| .message-attribution time.u-dt::attr(datetime) || .MessageCard__date-created time::attr(datetime)",
+                     "|| .message-attribution time.u-dt::attr(datetime) || .MessageCard__date-created time::attr(datetime) "
+                     "|| meta[itemprop=datePublished]::attr(content)",  # styles that print the date as text only
         "date_text": ".message-attribution-main time || .message-attribution time || .MessageCard__date-created time",
         "edited_attr": ".message-lastEdit time::attr(datetime)",
         "body": ".message-body .bbWrapper || .message-content .bbWrapper",
