@@ -36,9 +36,10 @@ class _SMFCommon(Engine):
 
     def canonical_thread_url(self, url: str) -> str:
         url = url.split("#", 1)[0]
-        url = re.sub(r"[;&]?PHPSESSID=[^;&]*", "", url)
+        url = re.sub(r"PHPSESSID=[^;&]*[;&]?", "", url)
         url = re.sub(r"(topic[=,]\d+)\.(?:\d+|msg\d+|new)", r"\1.0", url)
-        return re.sub(r"(topic=\d+\.0)[;&].*$", r"\1", url)
+        url = re.sub(r"(topic=\d+\.0)[;&].*$", r"\1", url)
+        return re.sub(r"[?&;]+$", "", url)
 
     def first_position(self, page: Page) -> int:
         m = re.search(r"topic[=,]\d+\.(\d+)", page.url)
