@@ -5,7 +5,8 @@ with keys named after the forum's host (`forumsift:<host>:requests`, `...:dupefi
 workers started on any machine against the same forum share one queue and one seen-set, and
 crawls of different forums never mix. scrapy-redis 0.9.1 works with Scrapy 2.19 as used here:
 only its scheduler, queue and dupefilter are used (not `RedisSpider`, whose `start_requests`
-Scrapy 2.13+ no longer calls), so no `async def start()` shim is needed.
+Scrapy 2.13+ no longer calls), so no `async def start()` shim is needed; its stats calls pass
+the `spider` argument Scrapy 2.19 deprecates, which only logs a warning.
 
 A worker whose queue runs dry finishes while others still work, so the queue must outlive it
 (`SCHEDULER_PERSIST`); `RedisWorkers` keeps a heartbeat key per live worker, and the last
@@ -49,6 +50,8 @@ def configure(settings: Settings, site_url: str) -> None:
         "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:dupefilter",
         "REDIS_URL": redis_url,
+        # a worker takes from the shared queue only what it fetches at once, not a private backlog
+        "CONCURRENT_REQUESTS": settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
     }.items():
         settings.set(name, value, priority="spider")
 
