@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import lxml.html
@@ -30,12 +31,14 @@ class ExpectedPost:
     special: bool  # the seed-like post, whose words the normalizer changes
 
 
-def expected_posts(site: ForumSite) -> dict[str, ExpectedPost]:
+def expected_posts(site: ForumSite, post_id: Callable[[Post], str] = lambda post: str(post.post_id)
+                   ) -> dict[str, ExpectedPost]:
+    """Every post of `site` by the id its engine stores it under (`post_id`)."""
     out = {}
     for thread in site.threads():
         for post in thread.posts:
-            out[str(post.post_id)] = ExpectedPost(
-                str(post.post_id), post.author.name, post.author.title,
+            out[post_id(post)] = ExpectedPost(
+                post_id(post), post.author.name, post.author.title,
                 post.posted_at.strftime("%Y-%m-%d %H:%M"), thread.title, thread.forum.title,
                 words(body_text(post)), "«" in post.body_html or "â€" in post.body_html)
     return out

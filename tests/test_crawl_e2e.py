@@ -24,7 +24,7 @@ def test_crawl_stores_every_post_once_with_metadata(engine, serve_forum, tmp_pat
     assert run.returncode == 0, run.stderr[-3000:]
     assert "'finish_reason': 'finished'" in run.stderr
 
-    expected = expected_posts(demo_forum())
+    expected = expected_posts(demo_forum(), server.site.engine_post_id)
     rows = sqlite_rows(db, STORED)
     stored_ids = [r[0] for r in rows]
     assert len(stored_ids) == len(set(stored_ids)), "a post was stored twice"
