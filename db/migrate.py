@@ -6,6 +6,10 @@ db/migrations/versions (shipped as package data).
 """
 from __future__ import annotations
 
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from alembic import command
@@ -19,10 +23,30 @@ from db.errors import NotForumsiftDatabase
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+@lru_cache(maxsize=1)
+def _migrations_dir() -> Path:
+    """MIGRATIONS, or a temporary copy of it when the package runs from a zip (a scrapyd egg):
+    Alembic reads its scripts from a real folder."""
+    if MIGRATIONS.is_dir():
+        return MIGRATIONS
+    target = Path(tempfile.mkdtemp(prefix="forumsift-migrations-"))
+
+    def copy(node: Traversable, into: Path) -> None:
+        for child in node.iterdir():
+            if child.is_dir():
+                (into / child.name).mkdir()
+                copy(child, into / child.name)
+            else:
+                (into / child.name).write_bytes(child.read_bytes())
+
+    copy(resources.files("db") / "migrations", target)
+    return target
+
+
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic config pointing at forumsift's migrations (for `alembic` API calls)."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(_migrations_dir()))
     if url:
         config.set_main_option("sqlalchemy.url", url)
     return config
