@@ -8,7 +8,7 @@ import pytest
 
 from fixtures.badinput.pages import BAD_CASES, GERMAN_POSTS, RUSSIAN_POSTS, BadInputSite
 from fixtures.content import demo_forum
-from tests.conftest import scrapy_crawl, sqlite_rows
+from tests.conftest import forumsift, scrapy_crawl, sqlite_rows
 from tests.expected import words
 from tests.test_incremental import stat
 
@@ -72,3 +72,11 @@ def test_walls_and_challenges_are_not_stored_as_posts(bad_crawl):
                                "OR clean_text LIKE '%Just a moment%' OR clean_text LIKE '%connection is secure%'")
     assert chrome == [(0,)]
     assert "login wall" in run.stderr and "bot challenge" in run.stderr  # the reasons are logged
+
+
+def test_a_crawl_with_too_many_failed_pages_exits_non_zero(serve_forum, tmp_path):
+    server = serve_forum(BadInputSite())
+    run = forumsift("crawl", server.url, "--db", str(tmp_path / "forum.db"), "-s", "DOWNLOAD_DELAY=0",
+                    "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_TIMEOUT=2", "-s", "FORUMSIFT_MAX_FAILED_PAGES=3")
+    assert run.returncode != 0, run.stdout + run.stderr
+    assert "more than 3 pages failed" in run.stderr
