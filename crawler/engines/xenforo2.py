@@ -42,7 +42,7 @@ class XenForo2(Engine):
         "quote_author_text": ".bbCodeBlock-title",
         "quote_post_id_attr": "@data-source || .bbCodeBlock-sourceJump::attr(data-content-selector)",
         "quote_body": ".bbCodeBlock-expandContent || .bbCodeBlock-content",
-        "remove": ".bbCodeBlock-expandLink, .bbCodeSpoiler-button, .js-selectToQuoteEnd, .message-lastEdit, "
+        "remove": ".bbCodeBlock-expandLink, .bbCodeBlock-shrinkLink, .bbCodeSpoiler-button, "
                   ".bbCodeBlock--unfurl .contentRow-figure, script, style, "
                   ".cv-attach-exif",  # an EXIF add-on's "Join to see EXIF info" line under images
         "signature": "aside.message-signature .bbWrapper || .message-signature",
