@@ -58,6 +58,9 @@ class FluxBB(Engine):
     AUTHOR_ID_PATTERN = r"profile\.php\?id=(\d+)|user/(\d+)"
 
     def detect(self, page: Page) -> float:
+        text = page.body_text
+        if "punwrap" not in text and "brd-wrap" not in text:
+            return 0.0  # cheap gate: FluxBB and PunBB 1.2 wrap pages in punwrap, PunBB 1.3+ in #brd-wrap
         score = 0.0
         if page.css("#punwrap, div.punwrap, #brd-wrap"):
             score += 0.5

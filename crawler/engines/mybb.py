@@ -60,6 +60,9 @@ class MyBB(Engine):
     AUTHOR_ID_PATTERN = r"user-(\d+)|[?&]uid=(\d+)"
 
     def detect(self, page: Page) -> float:
+        text = page.body_text
+        if "general.js" not in text and "MyBB" not in text:
+            return 0.0  # cheap gate: every MyBB page loads jscripts/general.js; most credit MyBB
         score = 0.0
         if page.css("script[src*='jscripts/general.js']"):
             score += 0.3

@@ -128,6 +128,8 @@ class PhpBB3(_PhpBBCommon):
         score = 0.0
         if page.xpath("/html/body[@id='phpbb']"):
             score += 0.6
+        elif "postprofile" not in page.body_text and "topiclist" not in page.body_text:
+            return 0.0  # cheap gate: prosilver-derived themes keep dl.postprofile / ul.topiclist
         if page.css("div.post[id^='p'] dl.postprofile, ul.topiclist, a.forumtitle"):
             score += 0.3
         if any(n.startswith(("phpbb3_", "phpbb_")) for n in page.cookies):
@@ -195,6 +197,8 @@ class PhpBB2(_PhpBBCommon):
     def detect(self, page: Page) -> float:
         if page.xpath("/html/body[@id='phpbb']"):
             return 0.0  # prosilver: the phpbb3 engine
+        if "forumline" not in page.body_text and "tablebg" not in page.body_text:
+            return 0.0  # cheap gate: subSilver's table.forumline, subsilver2's table.tablebg
         score = 0.0
         if page.css("table.forumline, table.tablebg"):
             score += 0.25
