@@ -149,7 +149,43 @@ def structure_records(root: Any, min_records: int = 2) -> list[Record]:
         nested = [d for d in node.iterdescendants() if d in member_set]
         records.append(_structure_record(node, nested, index))
     _choose_bodies(records, index)
-    return [r for r in records if r.body is not None or _own_text(r.node, r.nested, index) > 0]
+    found = [r for r in records if r.body is not None or _own_text(r.node, r.nested, index) > 0]
+    lead = _lead_record(members, index)
+    return ([lead] if lead else []) + found
+
+
+_BLOCKS = {"div", "section", "article", "main", "td", "blockquote"}
+
+
+def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
+    """The opening post when it is marked up apart from the replies (a question above its answers,
+    an article above its comments): the largest text block before the first record, under a
+    header that carries an author and a date of its own."""
+    first = members[0]
+    blocks = [el for el in first.xpath("preceding::*[self::div or self::section or self::article or self::td]")
+              if index.text.get(el, 0) >= 150 and not _inside_chrome(el)]
+    if not blocks:
+        return None
+    most = max(index.text[el] for el in blocks)
+    # the innermost block that holds (nearly) all of that text
+    body = next(el for el in reversed(blocks) if index.text[el] >= 0.8 * most)
+    if index.dates.get(body) or index.authors.get(body):
+        return None  # a block that holds its own date or author is a record, not a body
+    links = sum(len(_clean(t)) for t in body.xpath(".//a//text()"))
+    if links > 0.3 * index.text[body]:
+        return None
+    header = body
+    for _ in range(4):
+        header = header.getparent()
+        if header is None or header.tag == "body" or first in header.iterdescendants():
+            return None
+        if index.dates.get(header) and (index.authors.get(header) or _name_beside(index.dates[header][0])):
+            break
+    else:
+        return None
+    rec = _structure_record(header, [], index)
+    rec.body = body
+    return rec
 
 
 def _index(body: Any) -> _PageIndex:
