@@ -162,3 +162,12 @@ def test_styles_with_text_dates_fall_back_to_the_microdata_date(site):
     html = html.replace('<span class="u-anchorTarget"', '<meta itemprop="datePublished" content="2016-01-05T09:30:00+00:00" /><span class="u-anchorTarget"')
     posts = XenForo2().thread(Page.from_html(html, "http://127.0.0.1/")).posts
     assert {p.posted_at.isoformat() for p in posts} == {"2016-01-05T09:30:00+00:00"}
+
+
+def test_the_lightbox_caption_dates_posts_of_styles_without_any_date_element(site):
+    thread = demo_forum().thread(104)
+    html = site.handle(site.thread_url(thread)).bytes().decode()
+    html = re.sub(r'<ul class="message-attribution-main.*?</ul>', "", html, flags=re.S)
+    html = html.replace('class="message-userContent ', 'data-lb-caption-desc="Harald &middot; Jan 5, 2016 at 9:30 AM" class="message-userContent ')
+    posts = XenForo2().thread(Page.from_html(html, "http://127.0.0.1/")).posts
+    assert {p.posted_at.isoformat() for p in posts} == {"2016-01-05T09:30:00+00:00"}

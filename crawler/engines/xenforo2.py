@@ -9,6 +9,7 @@ redirects to a thread's last page (used by incremental crawls).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from parsel import Selector
 
@@ -34,7 +35,8 @@ class XenForo2(Engine):
         "date_attr": ".message-attribution-main time::attr(datetime) || .message-attribution-main time::attr(data-time) "
                      "|| .message-attribution time.u-dt::attr(datetime) || .MessageCard__date-created time::attr(datetime) "
                      "|| meta[itemprop=datePublished]::attr(content)",  # styles that print the date as text only
-        "date_text": ".message-attribution-main time || .message-attribution time || .MessageCard__date-created time",
+        "date_text": ".message-attribution-main time || .message-attribution time || .MessageCard__date-created time "
+                     "|| .message-userContent::attr(data-lb-caption-desc)",  # lightbox caption "Author · Date"
         "edited_attr": ".message-lastEdit time::attr(datetime)",
         "body": ".message-body .bbWrapper || .message-content .bbWrapper",
         "quote": f".//{_QUOTE}[not(ancestor::{_QUOTE})]",
@@ -84,6 +86,9 @@ class XenForo2(Engine):
         if post is not None:
             post.likes = reaction_count(first_text(node, self.sel.get("likes")))
         return post
+
+    def parse_date_text(self, text: str, page: Page) -> datetime | None:
+        return super().parse_date_text(text.rsplit("·", 1)[-1], page)
 
     def forum_links(self, page: Page) -> list[str]:
         links = super().forum_links(page)
