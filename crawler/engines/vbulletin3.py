@@ -13,11 +13,12 @@ URLs: `showthread.php?t=N&page=2` (session ids `s=` stripped), vBSEO `/123-title
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from crawler.engines.base import Engine, Page, first_text
+from crawler.engines.base import Engine, Page
 from normalize.model import RawPost
 
 # a div holding a caption (label / div.smallfont "Quote:") and the quoted cell (.alt2 table or div)
@@ -99,11 +100,8 @@ class VBulletin3(Engine):
             post.author_id = m.group(1) if m else None
         return post
 
-    def parse_date_text(self, text: str, page: Page):
+    def parse_date_text(self, text: str, page: Page) -> datetime | None:
         return super().parse_date_text(vb_date_text(text), page)
-
-    def thread_title(self, page: Page) -> str | None:
-        return first_text(page, self.sel.get("title")) or super().thread_title(page)
 
     def canonical_thread_url(self, url: str) -> str:
         parts = urlsplit(url.split("#", 1)[0])
@@ -112,9 +110,5 @@ class VBulletin3(Engine):
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
     def thread_id(self, url: str) -> str | None:
-        m = re.search(self.THREAD_ID_PATTERN, self.canonical_thread_url(url))
+        m = re.search(self.THREAD_ID_PATTERN, self.canonical_thread_url(url))  # the id may be in the query
         return m.group(1) if m else None
-
-    def page_number(self, url: str) -> int:
-        m = re.search(self.PAGE_NUMBER_PATTERN, url)
-        return int(m.group(1)) if m else 1
