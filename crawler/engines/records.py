@@ -346,7 +346,9 @@ def _structure_record(node: Any, nested: list[Any], index: _PageIndex) -> Record
     if dates:
         d = dates[0]
         rec.date_attr = next((d.get(x) for x in _DATE_ATTRS if d.get(x)), None)
-        rec.date_text = _clean(d.get("title") or d.text_content()) or None
+        # a full date in a tooltip beats the visible "1 year ago"
+        full = [d.get(a) for a in ("title", "data-tippy-content", "aria-label") if re.search(r"\d{4}", d.get(a) or "")]
+        rec.date_text = _clean(full[0] if full else d.text_content()) or None
         rec.chrome.append(d)
     return rec
 
