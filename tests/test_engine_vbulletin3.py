@@ -11,7 +11,7 @@ from crawler.engines.base import Page
 from crawler.engines.vbulletin3 import VBulletin3, vb_date_text
 from fixtures.content import demo_forum
 from fixtures.vbulletin3.site import VBulletin3Site
-from tests.test_engine_xenforo2 import fetch, unmatched_selectors
+from tests.test_engine_xenforo2 import CORPUS, check_corpus_page, corpus_page, fetch, unmatched_selectors
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +87,9 @@ def test_detects_vbulletin_3_only(site):
     assert VBulletin3().detect(fetch(site, "/")) >= 0.8
     vb4 = Page.from_html('<html id="vbulletin_html"><body><a class="bigusername">x</a></body></html>', "http://x/")
     assert VBulletin3().detect(vb4) == 0.0
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus beside the project")
+@pytest.mark.parametrize("page_id", ["0525", "0527"])  # a stock vB 3.8 board; a div-skinned vB 3.9 with vBSEO
+def test_real_vbulletin_3_pages(page_id):
+    check_corpus_page(corpus_page(page_id), "vbulletin3")

@@ -12,7 +12,7 @@ from fixtures.content import demo_forum
 from fixtures.vbulletin3.site import VBulletin3Site
 from fixtures.vbulletin4.site import VBulletin4Site
 from tests.test_engine_vbulletin3 import long_thread, path
-from tests.test_engine_xenforo2 import fetch, unmatched_selectors
+from tests.test_engine_xenforo2 import CORPUS, check_corpus_page, corpus_page, fetch, unmatched_selectors
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +70,8 @@ def test_vbulletin_3_and_4_do_not_claim_each_others_pages(site):
     vb3_page = fetch(vb3_site, path(vb3_site.thread_url(long_thread())))
     assert VBulletin4().detect(vb4_page) >= 0.8 and VBulletin3().detect(vb4_page) == 0.0
     assert VBulletin3().detect(vb3_page) >= 0.8 and VBulletin4().detect(vb3_page) < 0.5
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus beside the project")
+def test_a_real_vbulletin_4_page():
+    check_corpus_page(corpus_page("0533"), "vbulletin4")

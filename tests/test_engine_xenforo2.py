@@ -2,13 +2,15 @@
 `data-content`, the "MessageCard" style, reaction lists, thread prefixes, /page-9999)."""
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
-from crawler.engines.base import Page
-from crawler.engines.base import Engine, select
+from crawler.engines.base import Engine, Page, select
+from crawler.extract import extract_html, read_page_file
 from crawler.engines.xenforo2 import XenForo2, reaction_count
 from fixtures.content import demo_forum
 from fixtures.site import FixtureSite
@@ -171,3 +173,37 @@ def test_the_lightbox_caption_dates_posts_of_styles_without_any_date_element(sit
     html = html.replace('class="message-userContent ', 'data-lb-caption-desc="Harald &middot; Jan 5, 2016 at 9:30 AM" class="message-userContent ')
     posts = XenForo2().thread(Page.from_html(html, "http://127.0.0.1/")).posts
     assert {p.posted_at.isoformat() for p in posts} == {"2016-01-05T09:30:00+00:00"}
+
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "wcxb-forum-dev"
+# the corpus's XenForo pages (stock, UI.X, XF 2.3 without data-content, MessageCard, text-date styles)
+CORPUS_PAGES = {"xenforo2": "0403 0513 0514 0515 0516 0518 0519 0521 0522 0523 0524 0528 0529 0530 0532 0534 0537 "
+                            "1350 1674 2081 2797 4311 4312 4317 4320 4492",
+                "xenforo1": "0517 0520"}
+
+
+def corpus_page(page_id: str) -> dict:
+    """`forumsift extract`'s document for a corpus page, and the page's ground truth under 'gt'."""
+    doc = extract_html(read_page_file(CORPUS / "html" / f"{page_id}.html.gz"))
+    doc["gt"] = json.loads((CORPUS / "ground-truth" / f"{page_id}.json").read_text())["ground_truth"]
+    return doc
+
+
+def check_corpus_page(doc: dict, engine: str) -> None:
+    """What every real page of an engine must give: the engine, posts with ids, authors and dates,
+    the ground truth's `with` snippets, no quote chrome in the text."""
+    assert doc["engine"] == engine and doc["title"] and doc["forum_path"]
+    ids = [p["post_id"] for p in doc["posts"]]
+    assert ids and len(ids) == len(set(ids))
+    assert all(p["author"] and p["posted_at"] for p in doc["posts"][1:])  # an opening post may carry no date
+    text = " ".join(" ".join([p["text"], *(q["text"] for q in p["quotes"])]) for p in doc["posts"])
+    flat = re.sub(r"\s+", " ", text).lower().replace("’", "'")
+    for snippet in doc["gt"].get("with") or []:
+        assert re.sub(r"\s+", " ", snippet).lower().replace("’", "'") in flat, snippet
+    assert "click to expand" not in flat and " said:" not in flat
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus beside the project")
+@pytest.mark.parametrize("engine, page_id", [(e, p) for e, ids in CORPUS_PAGES.items() for p in ids.split()])
+def test_real_xenforo_pages(engine, page_id):
+    check_corpus_page(corpus_page(page_id), engine)
