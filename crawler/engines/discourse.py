@@ -89,12 +89,15 @@ class Discourse(Engine):
 
     # -- detection -------------------------------------------------------------------------
     def detect(self, page: Page) -> float:
-        score = 0.0
-        if page.css("meta[name=generator][content^='Discourse']"):
-            score += 0.8
-        if page.css("meta#data-discourse-setup, meta[name=discourse_theme_id], #data-preloaded"):
+        # it runs on every page: every Discourse page (app shell and crawler view) names its
+        # generator, an anchored XPath into <head>; the source is searched only after that hit
+        if not page.xpath("/html/head/meta[@name='generator'][starts-with(@content, 'Discourse')]"):
+            return 0.0
+        score = 0.8
+        text = page.body_text
+        if "data-discourse-setup" in text or "discourse_theme_id" in text:
             score += 0.2
-        if page.css("div.crawler-post, nav.crawler-nav, body.crawler"):
+        if "crawler-post" in text or "crawler-nav" in text:
             score += 0.2
         if "_forum_session" in page.cookies:
             score += 0.1

@@ -52,10 +52,15 @@ class Flarum(Engine):
         self._groups: dict[str, str | None] = {}  # user id -> first group's name
 
     def detect(self, page: Page) -> float:
+        # it runs on every page: Flarum's body opens with div#app.App (an anchored XPath); the
+        # source is searched only after that hit
+        if not page.xpath("/html/body/div[@id='app']"):
+            return 0.0
         score = 0.0
-        if page.css("script#flarum-json-payload"):
+        text = page.body_text
+        if 'id="flarum-json-payload"' in text:
             score += 0.7
-        if page.css(f"{_CONTENT}, #flarum-loading"):
+        if 'id="flarum-content"' in text or 'id="flarum-loading"' in text:
             score += 0.3
         if "flarum_session" in page.cookies:
             score += 0.1

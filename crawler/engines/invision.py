@@ -70,14 +70,17 @@ class Invision(Engine):
     PER_PAGE_DEFAULT = 25  # IPS's posts per page out of the box
 
     def detect(self, page: Page) -> float:
-        score = 0.0
-        if page.css("body.ipsApp"):
-            score += 0.5
-        if page.xpath("//body[@data-pageapp]"):
+        # it runs on every page: every IPS page has body.ipsApp, an anchored XPath; the source is
+        # searched only after that hit
+        if not page.xpath("/html/body[contains(concat(' ', normalize-space(@class), ' '), ' ipsApp ')]"):
+            return 0.0
+        score = 0.5
+        if page.xpath("/html/body[@data-pageapp]"):
             score += 0.2
-        if page.css("article[id^='elComment_'], li.ipsDataItem[data-rowid], [data-role=commentContent]"):
+        text = page.body_text
+        if "elComment_" in text or "commentContent" in text or "forums.front.forum.topicRow" in text:
             score += 0.2
-        if page.css("#elCopyright, a[title='Invision Community']"):
+        if "elCopyright" in text or "Invision Community" in text:
             score += 0.2
         if any(name.startswith("ips4_") for name in page.cookies):
             score += 0.2
@@ -137,14 +140,15 @@ class IPBoard3(Engine):
     PAGE_NUMBER_PATTERN = r"/page-(\d+)"
 
     def detect(self, page: Page) -> float:
-        score = 0.0
-        if page.css("div.post_block[id^='post_id_'], a.topic_title, td.col_c_forum"):
+        if not page.xpath("/html/body[@id='ipboard_body']"):  # every IP.Board 3 skin has it
+            return 0.0
+        score = 0.4
+        text = page.body_text
+        if ("post_block" in text and "post_id_" in text) or "topic_title" in text or "col_c_forum" in text:
             score += 0.4
-        if page.css("#ipboard_body, body#ipboard_body"):
-            score += 0.4
-        if re.search(r"<!--post:\d+-->", page.body_text[:400_000]):
+        if "<!--post:" in text:
             score += 0.2
-        if page.css("#copyright a[href*='invisionpower.com'], p#copyright"):
+        if "invisionpower.com" in text:
             score += 0.2
         return min(score, 1.0)
 

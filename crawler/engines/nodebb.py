@@ -57,12 +57,17 @@ class NodeBB(Engine):
     PAGE_NUMBER_PATTERN = r"[?&]page=(\d+)"
 
     def detect(self, page: Page) -> float:
-        score = 0.0
-        if page.css("li[component=post][data-pid], li[component='category/topic'], li[component='categories/category']"):
+        # it runs on every page: NodeBB's body carries a page-status-{code} class (an anchored
+        # XPath); the source is searched only after that hit
+        if not page.xpath("/html/body[contains(@class, 'page-status-')]"):
+            return 0.0
+        score = 0.2
+        text = page.body_text
+        if any(f'<li component="{part}"' in text for part in ("post", "category/topic", "categories/category")):
             score += 0.6
-        if page.css("[component='topic/title'], [component='post/content'], [component=navigation]"):
+        if 'component="topic/title"' in text or 'component="post/content"' in text:
             score += 0.2
-        if page.css("link[href*='nodebb'], script[src*='nodebb'], meta[name=generator][content*=NodeBB]"):
+        if "nodebb" in text or "NodeBB" in text:
             score += 0.2
         if "express.sid" in page.cookies:
             score += 0.1

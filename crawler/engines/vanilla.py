@@ -62,12 +62,13 @@ class Vanilla(Engine):
     PAGE_NUMBER_PATTERN = r"/p(\d+)/?$"
 
     def detect(self, page: Page) -> float:
+        # it runs on every page: anchored XPaths on <body>; the source is searched only after a hit
         score = 0.0
-        if page.xpath("//body[starts-with(@id, 'vanilla_')]"):
+        if page.xpath("/html/body[starts-with(@id, 'vanilla_')]"):
             score += 0.6
-        if page.css("body.Vanilla, div#Frame, .Frame-body"):
+        if page.xpath("/html/body[contains(concat(' ', normalize-space(@class), ' '), ' Vanilla ')]"):
             score += 0.2
-        if page.css("div.ItemDiscussion[id^='Discussion_'], li.ItemComment[id^='Comment_'], li.ItemDiscussion"):
+        if score and ("ItemDiscussion" in page.body_text or "ItemComment" in page.body_text):
             score += 0.2
         if any(name.startswith("Vanilla") for name in page.cookies):
             score += 0.1
