@@ -93,3 +93,14 @@ def test_detects_vbulletin_3_only(site):
 @pytest.mark.parametrize("page_id", ["0525", "0527"])  # a stock vB 3.8 board; a div-skinned vB 3.9 with vBSEO
 def test_real_vbulletin_3_pages(page_id):
     check_corpus_page(corpus_page(page_id), "vbulletin3")
+
+
+def test_a_nested_quote_stays_inside_the_quote_that_holds_it(site):
+    thread = long_thread()
+    html = site.handle(path(site.thread_url(thread))).bytes().decode()
+    quoted = thread.posts[2].quote_of
+    inner = VBulletin3Site(demo_forum()).quote(quoted.quote_of or thread.posts[0])
+    html = html.replace('<div style="font-style:italic">', f'<div style="font-style:italic">{inner}', 1)
+    post = next(p for p in VBulletin3().thread(Page.from_html(html, "http://x/")).posts if p.quotes)
+    assert [q.author for q in post.quotes] == [quoted.author.name]
+    assert "Zitat" in post.quotes[0].html and "Zitat" not in post.body_html

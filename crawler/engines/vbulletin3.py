@@ -55,7 +55,7 @@ class VBulletin3(Engine):
         "edited_text": ".//div[contains(@class,'smallfont')][hr]/em",
         "position": "a[id^='postcount']",
         "body": "div[id^='post_message_']",
-        "quote": f".//{_QUOTE}",
+        "quote": f".//{_QUOTE}[not(ancestor::{_QUOTE})]",  # nested quotes stay inside the outer one
         "quote_author_text": "./*[contains(@class,'alt2')]/div[1]/strong || .//td[contains(@class,'alt2')]/div[1]/strong",
         "quote_post_id_attr": ".//*[contains(@class,'alt2')]/div[1]/a[contains(@href,'post')]/@href",
         "quote_body": "./*[contains(@class,'alt2')]/div[2] || .//td[contains(@class,'alt2')]/div[2] "
