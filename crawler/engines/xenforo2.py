@@ -5,6 +5,13 @@ page_nav, thread_list_macros): `html#XF`, posts `article.message.js-post[data-co
 dates `time.u-dt[datetime][data-time]`, quotes `blockquote.bbCodeBlock--quote` whose
 `a.bbCodeBlock-expandLink` is the "Click to expand..." text. Pages are `/page-N`; `/page-9999`
 redirects to a thread's last page (used by incremental crawls).
+
+Variants seen on real forums, read by alternatives of the same selectors: XF 2.3 drops
+`data-content`/`data-author` (posts are found by `id="js-post-N"`); "MessageCard" styles
+(hosted car/watch/AV communities) wrap posts in `div.MessageCard` with their own author, date and
+position classes; a few styles print the date as plain text, where the post's microdata
+`datePublished` or the lightbox caption ("Author · Jul 5, 2024 at 5:39 PM") stands in. Reactions
+show names ("A, B and 3 others"), counted by `reaction_count`.
 """
 from __future__ import annotations
 
