@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from functools import lru_cache
 
 SAMPLE_CHARS = 1000
 MIN_LETTERS = 12  # below this (4 for CJK) the language is "und"
@@ -63,6 +64,7 @@ _SCRIPTS = [
 # Belarusian, Serbian, Macedonian, Kazakh and Mongolian rule Russian out. Bulgarian has neither ы nor э.
 _RUSSIAN_LETTER = re.compile("[ыэЫЭ]")
 _OTHER_CYRILLIC = re.compile("[іїєґўђћџјѓќѕљњәғқңөұүһІЇЄҐЎЂЋЏЈЃЌЅЉЊӘҒҚҢӨҰҮҺ]")
+_NO_SCRIPT = dict.fromkeys((name for name, _ in _SCRIPTS), 0)
 _NON_LATIN = re.compile(r"[\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\d_]+")
@@ -73,6 +75,7 @@ _factory = None
 _lock = threading.Lock()
 
 
+@lru_cache(maxsize=4096)  # forums repeat short posts ("Same here.", "Thanks for posting this.")
 def _langdetect(sample: str) -> tuple[str, float]:
     global _factory
     from langdetect.lang_detect_exception import LangDetectException
@@ -103,7 +106,7 @@ def _first_pass(sample: str) -> tuple[str, float] | None:
     if not sample.isascii() and _NON_LATIN.search(sample):
         counts = {name: len(rx.findall(sample)) for name, rx in _SCRIPTS}
     else:  # the common case: no need to count eleven scripts
-        counts = dict.fromkeys((name for name, _ in _SCRIPTS), 0)
+        counts = _NO_SCRIPT.copy()
     if sample.isascii():  # counting ASCII letters by deleting them is many times faster than a regex
         raw = sample.encode("ascii")
         latin = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
