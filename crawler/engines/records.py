@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 import lxml.html
@@ -81,7 +82,7 @@ def microdata_records(root: Any) -> list[Record]:
     for item in items:
         own = _own_props(item)
         body = next((own[p] for p in ("text", "articleBody", "commentText") if p in own), None)
-        if body is None or not _text_len(body):
+        if body is None or not (_text_len(body) or body.get("content")):
             continue
         rec = Record(node=item, body=body, post_id=_post_id(item))
         author = own.get("author")
@@ -393,6 +394,8 @@ def _choose_bodies(records: list[Record], index: _PageIndex) -> None:
 def body_parts(rec: Record) -> tuple[str, list[tuple[str | None, str | None, str]], str | None]:
     """The record's body HTML without quotes, signature and chrome; its quotes; its signature HTML."""
     source = rec.body if rec.body is not None else rec.node
+    if source.tag == "meta":  # the text given whole in a meta tag (the rendered copy sits elsewhere)
+        return "<p>" + escape(source.get("content") or "", quote=False) + "</p>", [], None
     root = copy.deepcopy(source)
     nested_ids = {id(n) for n in rec.nested}
     # deepcopy loses identity: mark nested records and chrome by their position in the original tree
