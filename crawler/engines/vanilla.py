@@ -15,9 +15,11 @@ are `li.ItemDiscussion` rows, category lists `li.ItemCategory` with `a.Title`.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from parsel import Selector
 
+from crawler.engines import dates
 from crawler.engines.base import Engine, Page, first_attr
 from normalize.model import RawPost
 
@@ -90,6 +92,17 @@ class Vanilla(Engine):
         m = _EDITED.match(first_attr(node, self.sel.get("edited_title")) or "")
         post.edited_at = self.parse_date_text(m.group(1), page) if m else None
         return post
+
+    def parse_date_text(self, text: str, page: Page) -> datetime | None:
+        """Edit notes are in the site's language: `<html lang>` names it, which spares dateparser
+        from trying every language it knows (the slow part)."""
+        lang = (page.xpath("/html/@lang").get() or "").split("-")[0].lower()
+        if not self.DATE_LANGUAGES and len(lang) == 2:
+            parsed = dates.parse_text(text, languages=[lang], relative_base=page.fetched_at,
+                                      timezone_name=self.timezone_name)
+            if parsed:
+                return parsed
+        return super().parse_date_text(text, page)
 
     def canonical_thread_url(self, url: str) -> str:
         url = url.split("#", 1)[0].split("?", 1)[0]
