@@ -10,16 +10,21 @@ reactions `.ipsReact_reactCount`. Pages are `/page/N/`; posts carry no number, s
 from the page number and `data-ipsPagination-perPage` (25 when the page has no pagination).
 Thread lists: IPS 4 `li.ipsDataItem[data-rowid]` rows.
 
-IP.Board 3 (from the 3.4 skin templates, skin_topic `post()`): `div.post_block[id^=post_id_]`,
-author `span.author.vcard`, date `abbr.published[title]` (ISO), body
-`div.post.entry-content`, quotes `blockquote.ipsBlockquote[data-author][data-cid]`, signature
-`div.signature`, member title `p.desc.member_title` in `.author_info`.
+IP.Board 3 (from the 3.4 skin templates, skin_topic `post()`): `body#ipboard_body`, posts
+`div.post_block[id^=post_id_]`, author `span.author.vcard`, date `abbr.published[title]` (ISO),
+post number `span.post_id a` ("#3"), body `div.post.entry-content`, quotes
+`blockquote.ipsBlockquote[data-author][data-cid]`, the "This post has been edited by X: date" note
+`p.edit` (text date only), signature `div.signature`, member title `p.member_title`. Topic lists
+are `tr.__topic` rows with `a.topic_title`, their last-post time as text ("Today, 10:15 AM").
 """
 from __future__ import annotations
 
 import re
 
-from crawler.engines.base import Engine, Page, first_attr, to_int
+from parsel import Selector
+
+from crawler.engines.base import Engine, Page, first_attr, first_text, to_int
+from normalize.model import RawPost
 
 _IPS_QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' ipsQuote ')]"
 _IPB3_QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' ipsBlockquote ')]"
@@ -110,12 +115,13 @@ class IPBoard3(Engine):
     SELECTORS = {
         "post": "div.post_block[id^='post_id_']",
         "post_id": "@id",
-        "author": "span.author.vcard || .author_info .author",
+        "author": "span.author.vcard [itemprop=name] || span.author.vcard",
         "author_url": "span.author.vcard a::attr(href)",
         "author_title": "p.member_title || .author_info .desc.member_title",
         "date_attr": "abbr.published::attr(title)",
         "date_text": "abbr.published || p.posted_info",
-        "edited_text": "p.edit",
+        # "This post has been edited by Harald: 21 December 2015 - 10:12 AM"
+        "edit_note": "p.edit",
         "body": "div.post.entry-content",
         "quote": f".//{_IPB3_QUOTE}[not(ancestor::{_IPB3_QUOTE})]",
         "quote_author_attr": "@data-author",
@@ -124,18 +130,20 @@ class IPBoard3(Engine):
         "remove": "p.edit, p.citation, script, style",
         "signature": "div.signature",
         "likes": ".rep_bar .reputation",
+        "position": "span.post_id a",
         "title": "h1.ipsType_pagetitle",
-        "breadcrumbs": "#secondary_navigation li.breadcrumb a span || ol.breadcrumb li a span",
+        "breadcrumbs": "(//ol[contains(@class, 'breadcrumb')])[1]/li[position() > 1]//span[@itemprop='title']",
         "next_page": "li.next a::attr(href)",
         "thread_row": "tr.__topic",
         "row_link": "a.topic_title::attr(href)",
         "row_title": "a.topic_title",
         "row_replies": "td.col_f_views li:first-child",
-        "row_last_post_text": "td.col_f_post li.blend_links a[title]",
+        "row_last_post_text": "ul.last_post a[title='Go to last post']",
         "thread_link": "a.topic_title::attr(href)",
-        "forum_link": "td.col_c_forum h4 a::attr(href)",
+        "forum_link": "td.col_c_forum h4 a::attr(href) || td.col_c_forum ol.subforums a::attr(href)",
     }
     POST_ID_PATTERN = r"post_id_(\d+)"
+    AUTHOR_ID_PATTERN = r"/user/(\d+)"  # profile URLs are /user/{member id}-{name}/
     THREAD_ID_PATTERN = r"/topic/(\d+)|showtopic=(\d+)"
     PAGE_NUMBER_PATTERN = r"/page-(\d+)"
 
@@ -152,6 +160,16 @@ class IPBoard3(Engine):
             score += 0.2
         return min(score, 1.0)
 
+    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
+        post = super().parse_post(node, page)
+        note = re.search(r":\s*(.+)$", first_text(node, self.sel.get("edit_note")) or "")
+        if post is not None and note:  # the date follows the editor's name and a colon
+            post.edited_at = self.parse_date_text(note.group(1), page)
+        return post
+
     def thread_id(self, url: str) -> str | None:
         m = re.search(self.THREAD_ID_PATTERN, url)
         return (m.group(1) or m.group(2)) if m else None
+
+    def canonical_thread_url(self, url: str) -> str:
+        return re.sub(r"page-\d+/?$", "", url.split("#", 1)[0])
