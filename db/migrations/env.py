@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 
 from db.models import Base
 
-HAND_WRITTEN_PREFIXES = ("posts_fts", "articles")
+HAND_WRITTEN_PREFIXES = ("posts_fts", "articles", "search_bulk_load")
 HAND_WRITTEN_COLUMNS = {("posts", "search_vector")}
 
 

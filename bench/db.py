@@ -1,0 +1,174 @@
+"""Database benchmark: ingest rate and query latency at a million posts, on SQLite and PostgreSQL.
+
+Builds a database of synthetic posts through the real write path (`Store.write_posts`, batches of
+BATCH posts, raw HTML compressed, FTS kept in step by triggers / generated tsvector), then times
+five typical queries, each with QUERY_RUNS different words of middling frequency, and prints
+posts/s and latency p50/p95 per query.
+
+Post lengths follow a log-normal distribution (median about 55 words, a long tail of several
+hundred), words are drawn from wordfreq's English list by their real frequency, 20 posts a thread.
+
+    python bench/db.py                         # 1,000,000 posts, SQLite and PostgreSQL
+    python bench/db.py --posts 100000 --dialect sqlite
+    python bench/db.py --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+The PostgreSQL database given is emptied first (schema public dropped).
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import db  # noqa: E402
+from db.store import PostRecord  # noqa: E402
+
+BATCH = 1000
+POSTS_PER_THREAD = 20
+THREADS_PER_FORUM = 500
+AUTHORS = 20_000
+QUERY_RUNS = 20
+SITE = "https://bench.forum.example/"
+START = datetime(2015, 1, 1, tzinfo=timezone.utc)
+
+
+class Vocabulary:
+    """English words with their real frequencies, and a band of mid-frequency words to search for."""
+
+    def __init__(self, rng: random.Random):
+        from wordfreq import top_n_list, word_frequency  # noqa: PLC0415
+
+        self.words = [w for w in top_n_list("en", 30_000) if w.isalpha()]
+        weights = [word_frequency(w, "en") for w in self.words]
+        total = 0.0
+        self.cumulative = []
+        for weight in weights:
+            total += weight
+            self.cumulative.append(total)
+        self.searchable = [w for w in self.words[2_000:8_000] if len(w) > 4]
+        self.rng = rng
+
+    def text(self, words: int) -> str:
+        picked = self.rng.choices(self.words, cum_weights=self.cumulative, k=words)
+        sentences = [" ".join(picked[i:i + 12]).capitalize() + "." for i in range(0, len(picked), 12)]
+        return " ".join(sentences)
+
+
+def synthetic_posts(count: int, seed: int = 7) -> Iterator[PostRecord]:
+    """`count` posts in threads of POSTS_PER_THREAD, with realistic lengths and metadata."""
+    rng = random.Random(seed)
+    vocab = Vocabulary(rng)
+    title = ""
+    for n in range(count):
+        thread, position = divmod(n, POSTS_PER_THREAD)
+        if position == 0:
+            title = vocab.text(6).rstrip(".")
+        words = min(2_000, max(3, int(rng.lognormvariate(math.log(55), 0.9))))
+        text = vocab.text(words)
+        author = f"member{rng.randrange(AUTHORS)}"
+        posted = START + timedelta(minutes=n * 3 + rng.randrange(3))
+        yield PostRecord(
+            site_url=SITE, engine="xenforo2", thread_url=f"{SITE}threads/t.{thread}/", post_id=str(n + 1),
+            clean_text=text, forum_path=("Boards", f"Forum {thread // THREADS_PER_FORUM}"),
+            thread_engine_id=str(thread), thread_title=title,
+            page_url=f"{SITE}threads/t.{thread}/page-{position // 20 + 1}", position=position + 1,
+            author=author, author_title="Member", posted_at=posted, posted_at_raw=posted.strftime("%b %d, %Y"),
+            body_html=f'<div class="bbWrapper">{text}</div>', raw_text=text,
+            lang="de" if thread % 10 == 0 else "en", lang_confidence=0.99, normalizer_version="bench")
+
+
+def ingest(store: db.Store, count: int) -> float:
+    """Write `count` posts in batches; posts per second of time spent in write_posts."""
+    spent, written = 0.0, 0
+    batch: list[PostRecord] = []
+    for record in synthetic_posts(count):
+        batch.append(record)
+        if len(batch) == BATCH or written + len(batch) == count:
+            spent += _timed(lambda: store.write_posts(batch))
+            written, batch = written + len(batch), []
+            if written % 100_000 == 0:
+                print(f"  {written:,} posts, {written / spent:,.0f} posts/s", flush=True)
+    return count / spent
+
+
+def _timed(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def typical_queries(words: list[str], rng: random.Random) -> dict[str, Callable[[db.Store], object]]:
+    """Five kinds of query a user runs, each a function of the store (words drawn per run)."""
+    def pick() -> str:
+        return rng.choice(words)
+
+    return {
+        "one word": lambda s: s.search(pick()),
+        "two words": lambda s: s.search(f"{pick()} {pick()}"),
+        "word, lang + since": lambda s: s.search(pick(), filters=db.Filters(
+            lang="en", since=datetime(2016, 1, 1, tzinfo=timezone.utc))),
+        "word OR word, --unique": lambda s: s.search(f"{pick()} OR {pick()}", filters=db.Filters(unique=True)),
+        "articles: word": lambda s: s.search(pick(), filters=db.Filters(articles=True)),
+    }
+
+
+def measure_queries(store: db.Store) -> dict[str, tuple[float, float]]:
+    """p50 and p95 latency (ms) of each typical query over QUERY_RUNS different words."""
+    rng = random.Random(11)
+    vocab = Vocabulary(rng)
+    out = {}
+    for name, run in typical_queries(vocab.searchable, rng).items():
+        run(store)  # warm the cache once
+        times = sorted(_timed(lambda: run(store)) * 1000 for _ in range(QUERY_RUNS))
+        out[name] = (statistics.median(times), times[max(0, math.ceil(0.95 * len(times)) - 1)])
+    return out
+
+
+def bench(url: str, posts: int) -> None:
+    print(f"{url}: building {posts:,} posts …", flush=True)
+    store = db.open(url)
+    rate = ingest(store, posts)
+    print(f"ingest: {rate:,.0f} posts/s ({posts:,} posts, batches of {BATCH})")
+    for name, (p50, p95) in measure_queries(store).items():
+        print(f"  query {name:24} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+    store.close()
+
+
+def _reset_pg(url: str) -> None:
+    from sqlalchemy import create_engine, text  # noqa: PLC0415
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--dialect", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--sqlite-path", help="SQLite file to build (default: a temporary one)")
+    args = parser.parse_args()
+    if args.dialect in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(args.sqlite_path or Path(tmp) / "bench.db")
+            path.unlink(missing_ok=True)
+            bench(f"sqlite:///{path}", args.posts)
+    if args.dialect in ("postgresql", "both"):
+        _reset_pg(args.pg_url)
+        bench(args.pg_url, args.posts)
+
+
+if __name__ == "__main__":
+    main()
