@@ -104,3 +104,11 @@ def test_a_nested_quote_stays_inside_the_quote_that_holds_it(site):
     post = next(p for p in VBulletin3().thread(Page.from_html(html, "http://x/")).posts if p.quotes)
     assert [q.author for q in post.quotes] == [quoted.author.name]
     assert "Zitat" in post.quotes[0].html and "Zitat" not in post.body_html
+
+
+def test_a_page_past_the_end_shows_the_last_page(site):
+    thread = long_thread()
+    url = VBulletin3().last_page_url("http://127.0.0.1/" + path(site.thread_url(thread, 2))[1:])
+    assert url == f"http://127.0.0.1/showthread.php?t={thread.thread_id}&page=9999"
+    posts = VBulletin3().thread(fetch(site, url[len("http://127.0.0.1"):])).posts
+    assert [p.post_id for p in posts] == [str(p.post_id) for p in thread.posts[15:]]

@@ -109,6 +109,11 @@ class VBulletin3(Engine):
         # vBSEO page URLs ("/123-title-2.html") are left alone: "-2" may as well end the title
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
+    def last_page_url(self, thread_url: str) -> str:
+        """vBulletin shows the last page for any page number past it (used by incremental crawls)."""
+        url = self.canonical_thread_url(thread_url)
+        return url + ("&" if "?" in url else "?") + "page=9999"
+
     def thread_id(self, url: str) -> str | None:
         m = re.search(self.THREAD_ID_PATTERN, self.canonical_thread_url(url))  # the id may be in the query
         return m.group(1) if m else None

@@ -79,6 +79,8 @@ class VBulletin5(VBulletin4):
                 post.posted_at = local.astimezone(post.posted_at.tzinfo)
         return post
 
+    last_page_url = None  # not known whether vB5 clamps /pageN: resume at the stored page instead
+
     def canonical_thread_url(self, url: str) -> str:
         return re.sub(r"/page\d+/?$", "", url.split("#", 1)[0].split("?", 1)[0])
 
