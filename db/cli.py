@@ -18,7 +18,7 @@ import click
 
 import db
 from db import export as exporter
-from db.search import HIT_COLUMNS, HIGHLIGHT
+from db.search import HIGHLIGHT, HIT_COLUMNS
 
 DB_HELP = "database URL (SQLAlchemy) or SQLite file, e.g. forum.db or postgresql+psycopg://user@host/db"
 DATE = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"])

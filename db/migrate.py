@@ -83,3 +83,13 @@ def upgrade(engine: Engine) -> bool:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return True
+
+
+def empty_postgresql(engine: Engine) -> None:
+    """Drop everything in a PostgreSQL database's public schema (tests and benchmarks start clean)."""
+    from sqlalchemy import text  # noqa: PLC0415
+
+    assert engine.dialect.name == "postgresql", "only for PostgreSQL"
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))

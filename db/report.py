@@ -16,8 +16,8 @@ RUNS_SHOWN = 20
 def post_detail(conn: Connection, post_id: int, raw: bool = False) -> dict[str, Any] | None:
     """The post with its thread, forum, site and author; raw HTML (decompressed) and raw text if `raw`."""
     row = conn.execute(
-        select(*Post.__table__.c, Thread.title.label("thread"), Thread.url.label("thread_url"), Forum.path_key.label("forum"),
-               Site.base_url.label("site"), Author.name.label("author"))
+        select(*Post.__table__.c, Thread.title.label("thread"), Thread.url.label("thread_url"),
+               Forum.path_key.label("forum"), Site.base_url.label("site"), Author.name.label("author"))
         .join(Thread, Thread.id == Post.thread_id, isouter=True).join(Site, Site.id == Post.site_id)
         .join(Forum, Forum.id == Thread.forum_id, isouter=True).join(Author, Author.id == Post.author_id, isouter=True)
         .where(Post.id == post_id)).one_or_none()
@@ -43,7 +43,8 @@ def post_detail(conn: Connection, post_id: int, raw: bool = False) -> dict[str, 
 
 def revisions(conn: Connection, post_id: int) -> list[dict[str, Any]]:
     """The post's earlier versions, oldest first."""
-    rows = conn.execute(select(*PostRevision.__table__.c).where(PostRevision.post_id == post_id).order_by(PostRevision.id))
+    rows = conn.execute(select(*PostRevision.__table__.c).where(PostRevision.post_id == post_id)
+                        .order_by(PostRevision.id))
     return [{"id": r.id, "clean_text": r.clean_text, "edited_at": utc_or_none(r.edited_at),
              "seen_from": utc_or_none(r.seen_from), "replaced_at": utc_or_none(r.replaced_at),
              "crawl_run": r.crawl_run_id} for r in rows]

@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Engine, bindparam, create_engine, event, func, insert, select, text, update
+from sqlalchemy import (JSON, Boolean, DateTime, Engine, bindparam, create_engine, event, func, insert, select, text,
+                        update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
@@ -154,8 +155,8 @@ class Store:
     # -- crawl runs --------------------------------------------------------------------------
     def start_run(self, start_url: str | None, spider_args: dict[str, Any] | None = None) -> int:
         with self.engine.begin() as conn:
-            return conn.execute(insert(CrawlRun).values(
-                start_url=start_url, spider_args=spider_args or {}, started_at=_now()).returning(CrawlRun.id)).scalar_one()
+            return conn.execute(insert(CrawlRun).values(start_url=start_url, spider_args=spider_args or {},
+                                                        started_at=_now()).returning(CrawlRun.id)).scalar_one()
 
     def finish_run(self, run_id: int, reason: str, stats: dict[str, Any], site_url: str | None = None) -> None:
         with self.engine.begin() as conn:
@@ -276,7 +277,8 @@ class Store:
         return found
 
     def _site_id(self, conn: Connection, base_url: str | None, engine: str | None) -> int:
-        assert base_url
+        if not base_url:
+            raise ValueError("a post record needs its site's base URL")
         if base_url not in self._sites:
             now = _now()
             self._sites[base_url] = self._get_or_insert(conn, Site, {"base_url": base_url},

@@ -113,7 +113,7 @@ def test_an_edited_post_keeps_its_old_text_as_one_revision(store):
 def test_a_batch_is_all_or_nothing(store):
     records = demo_records()
     broken = replace(records[1], site_url=None)
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError, match="base URL"):
         store.write_posts([records[0], broken])
     assert store.counts()["posts"] == 0
     assert store.write_posts(records[:2]).inserted == 2  # the id caches did not keep rolled-back rows
