@@ -227,9 +227,11 @@ def _method_line(path: str, cls: str, method: str) -> int:
 
 def stored_counts(db_url: str) -> tuple[int, int, int]:
     """(posts, distinct engine post ids, threads) in the database."""
-    from sqlalchemy import create_engine, text  # noqa: PLC0415
+    from sqlalchemy import text  # noqa: PLC0415
 
-    engine = create_engine(db_url)
+    from db.store import make_engine  # noqa: PLC0415
+
+    engine = make_engine(db_url)  # knows forumsift's URL forms (postgresql:// means psycopg 3)
     with engine.connect() as conn:
         posts, distinct = conn.execute(text("SELECT count(*), count(DISTINCT engine_post_id) FROM posts")).one()
         threads = conn.execute(text("SELECT count(*) FROM threads")).scalar_one()
@@ -238,12 +240,15 @@ def stored_counts(db_url: str) -> tuple[int, int, int]:
 
 
 def empty_database(db_url: str) -> None:
-    """Drop forumsift's tables (a PostgreSQL database given to --pg starts empty)."""
-    from db.models import Base  # noqa: PLC0415
+    """Empty the PostgreSQL database given to --pg (its public schema, with views and triggers)."""
+    from sqlalchemy import text  # noqa: PLC0415
+
     from db.store import make_engine  # noqa: PLC0415
 
     engine = make_engine(db_url)
-    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
 
 
