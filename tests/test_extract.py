@@ -4,6 +4,9 @@ from __future__ import annotations
 import gzip
 import json
 
+from click.testing import CliRunner
+
+from crawler.cli import cli
 from crawler.extract import extract_html, page_url, read_page_file
 from fixtures.content import demo_forum
 from fixtures.server import make_site
@@ -11,6 +14,11 @@ from tests.conftest import forumsift
 
 FIELDS = {"file", "url", "engine", "title", "forum_path", "next_page", "posts"}
 POST_FIELDS = {"post_id", "position", "author", "author_title", "posted_at", "edited_at", "text", "quotes", "signature"}
+
+
+def _extract(*args: str):
+    """`forumsift extract ARGS` in process (the subprocess run is tested once, above)."""
+    return CliRunner().invoke(cli, ["extract", *args])
 
 
 def _saved(tmp_path, engine: str, path: str, name: str, gz: bool = False):
@@ -41,7 +49,7 @@ def test_saved_pages_plain_and_gz_one_json_document_each(tmp_path):
 def test_quotes_come_apart_from_the_text(tmp_path):
     thread = demo_forum().thread(107)
     saved = _saved(tmp_path, "generic", f"/discussion/107-{thread.slug}", "t.html")
-    doc = json.loads(forumsift("extract", str(saved)).stdout)
+    doc = json.loads(_extract(str(saved)).output)
     quoting = next(p for p in thread.posts[:5] if p.quote_of)
     post = next(p for p in doc["posts"] if p["post_id"] == str(quoting.post_id))
     assert post["quotes"] == [{"author": quoting.quote_of.author.name, "post_id": str(quoting.quote_of.post_id),
@@ -54,9 +62,9 @@ def test_the_url_comes_from_the_flag_else_the_canonical_link(tmp_path):
     html = make_site("generic").handle("/discussion/109-rigging-questions").bytes().decode()
     saved = tmp_path / "t.html"
     saved.write_text(html.replace("</title>", '</title><link rel="canonical" href="https://boats.example.org/d/109">'))
-    doc = json.loads(forumsift("extract", str(saved)).stdout)
+    doc = json.loads(_extract(str(saved)).output)
     assert doc["url"] == "https://boats.example.org/d/109"
-    doc = json.loads(forumsift("extract", str(saved), "--url", "https://boats.example.org/t/109").stdout)
+    doc = json.loads(_extract(str(saved), "--url", "https://boats.example.org/t/109").output)
     assert doc["url"] == "https://boats.example.org/t/109"
     assert page_url('<link rel="canonical" href="https://f.example/t/1">') == "https://f.example/t/1"
     assert page_url('<meta property="og:url" content="https://f.example/t/2">') == "https://f.example/t/2"
@@ -64,7 +72,7 @@ def test_the_url_comes_from_the_flag_else_the_canonical_link(tmp_path):
 
 def test_a_forced_engine_is_used_and_an_unknown_one_is_a_clear_error(tmp_path):
     saved = _saved(tmp_path, "generic", "/discussion/109-rigging-questions", "t.html")
-    doc = json.loads(forumsift("extract", str(saved), "--engine", "generic").stdout)
+    doc = json.loads(_extract(str(saved), "--engine", "generic").output)
     assert doc["engine"] == "generic" and doc["posts"]
     run = forumsift("extract", str(saved), "--engine", "nosuchengine")
     assert run.returncode != 0 and "known engines" in run.stderr and "Traceback" not in run.stderr
