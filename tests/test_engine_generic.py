@@ -109,3 +109,26 @@ def test_a_per_site_post_selector_replaces_the_search():
     posts = engine.thread(page).posts
     assert [(p.author, p.author_title) for p in posts] == [("kestrel", "Deckhand"), ("bosun_bill", "Old hand"),
                                                           ("marlin", "Deckhand")]
+
+
+QA_JSONLD = """<html><head><title>How do I stop a halyard slapping?</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "QAPage", "mainEntity": {
+  "@type": "Question", "@id": "https://qa.example/q/41", "name": "How do I stop a halyard slapping?",
+  "text": "Every night at anchor the halyard slaps the mast.\\n\\nWhat do people do about it?",
+  "author": {"@type": "Person", "name": "nightwatch", "url": "https://qa.example/u/9"},
+  "dateCreated": "2022-06-01T21:10:00Z",
+  "acceptedAnswer": {"@type": "Answer", "@id": "https://qa.example/a/77", "text": "Tie it off to a shroud with a bungee.",
+    "author": {"@type": "Person", "name": "rigger"}, "dateCreated": "2022-06-01T22:00:00Z", "upvoteCount": 12},
+  "suggestedAnswer": [{"@type": "Answer", "@id": "https://qa.example/a/78", "text": "A halyard hanger works too.",
+    "author": "deckhand", "dateCreated": "2022-06-02T07:30:00Z", "upvoteCount": 3}]}}</script></head>
+<body><div id="app"><h1>How do I stop a halyard slapping?</h1><p>Loading answers...</p></div></body></html>"""
+
+
+def test_posts_from_json_ld_when_the_page_renders_none():
+    page = Page.from_html(QA_JSONLD, "https://qa.example/q/41")
+    posts = Generic().thread(page).posts
+    assert [(p.post_id, p.author, p.likes) for p in posts] == [("41", "nightwatch", None), ("77", "rigger", 12),
+                                                                ("78", "deckhand", 3)]
+    assert posts[0].body_html == "<p>Every night at anchor the halyard slaps the mast.</p><p>What do people do about it?</p>"
+    assert posts[0].author_url == "https://qa.example/u/9"
+    assert posts[1].posted_at.isoformat() == "2022-06-01T22:00:00+00:00"

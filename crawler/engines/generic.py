@@ -1,12 +1,14 @@
 """The fallback engine for forums no specific engine knows: custom forums, Q&A sites, comment threads.
 
-Two ways to find the posts of a page, tried in order:
+Three ways to find the posts of a page, tried in order:
 
 1. schema.org microdata: items typed `DiscussionForumPosting`, `Comment`, `Answer`, `Question` or
    `SocialMediaPosting` that carry a body of their own (`itemprop=text|articleBody|commentText`
    whose nearest item is that item, not one nested in it), with `itemprop=author` and
    `datePublished|dateCreated`.
-2. Page structure (`crawler.engines.records`): the repeated records of the page, elements of one
+2. JSON-LD posts with their text (the same types, and the replies they list), when they are more
+   than the structure finds; else only a JSON-LD opening post the structure missed.
+3. Page structure (`crawler.engines.records`): the repeated records of the page, elements of one
    tag and class that recur and each carry an author link and a date next to a block of text.
 
 A per-site override file that gives this engine a `post` selector switches both off: the page is
@@ -61,7 +63,15 @@ class Generic(Engine):
         """The post records of `page`, found once per page (detect and thread both ask)."""
         cache = page.__dict__.setdefault("_generic_records", {})  # several engine objects read one page
         if "found" not in cache:
-            cache["found"] = records.microdata_records(page.selector.root) or records.structure_records(page.selector.root)
+            root = page.selector.root
+            found = records.microdata_records(root)
+            if not found:  # JSON-LD often lists only the first posts: the structure wins when it finds more
+                jsonld = records.jsonld_records(root) if page.xpath("//script[@type='application/ld+json']") else []
+                structure = records.structure_records(root)
+                found = structure if len(structure) >= len(jsonld) else jsonld
+                if structure and jsonld and found is structure and not records.same_text(jsonld[0], structure):
+                    found = [jsonld[0], *structure]  # an opening post the structure did not see
+            cache["found"] = found
         return cache["found"]
 
     # -- thread pages --------------------------------------------------------------------------

@@ -124,6 +124,68 @@ def _own_props(item: Any) -> dict[str, Any]:
     return props
 
 
+# -- JSON-LD -----------------------------------------------------------------------------------------
+def jsonld_records(root: Any) -> list[Record]:
+    """Records from JSON-LD posts (`DiscussionForumPosting`, `Comment`, `Answer`, `Question`, and the
+    `comment` / `acceptedAnswer` / `suggestedAnswer` lists inside them) that carry their text."""
+    import json  # noqa: PLC0415  (only pages with JSON-LD get here)
+
+    found: list[Record] = []
+    for script in root.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        for item in _jsonld_posts(data):
+            text = item.get("text") or item.get("articleBody") or item.get("commentText")
+            if not isinstance(text, str) or not text.strip():
+                continue
+            paragraphs = "".join(f"<p>{escape(p.strip(), quote=False)}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
+            rec = Record(node=lxml.html.fragment_fromstring(f"<div>{paragraphs}</div>"))
+            rec.body = rec.node
+            author = item.get("author")
+            author = author[0] if isinstance(author, list) and author else author
+            if isinstance(author, dict):
+                rec.author, rec.author_url = _str(author.get("name")), _str(author.get("url"))
+            else:
+                rec.author = _str(author)
+            rec.date_attr = _str(item.get("datePublished") or item.get("dateCreated"))
+            rec.edited_attr = _str(item.get("dateModified"))
+            rec.likes = _str(item.get("upvoteCount"))
+            ident = _str(item.get("@id") or item.get("url")) or ""
+            m = re.search(r"(\d+)\D*$", ident)
+            rec.post_id = m.group(1) if m else None
+            found.append(rec)
+    return found
+
+
+def same_text(rec: Record, others: list[Record]) -> bool:
+    """True when `rec`'s text begins one of `others`' texts (the same post read twice)."""
+    head = _clean(rec.node.text_content())[:60]
+    return any(head and head in _clean(o.node.text_content()) for o in others)
+
+
+def _jsonld_posts(data: Any) -> list[dict[str, Any]]:
+    """Post objects in a JSON-LD document, in reading order (a post, then the replies it lists)."""
+    out: list[dict[str, Any]] = []
+    if isinstance(data, list):
+        for d in data:
+            out += _jsonld_posts(d)
+    elif isinstance(data, dict):
+        kinds = data.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(k in _POST_TYPES for k in kinds):
+            out.append(data)
+        for key in ("@graph", "mainEntity", "acceptedAnswer", "suggestedAnswer", "comment"):
+            if key in data:
+                out += _jsonld_posts(data[key])
+    return out
+
+
+def _str(value: Any) -> str | None:
+    return str(value).strip() or None if isinstance(value, (str, int, float)) else None
+
+
 # -- structure ---------------------------------------------------------------------------------------
 @dataclass
 class _PageIndex:
