@@ -4,9 +4,15 @@ keeps a revision of the edited post, flags the deleted one, and duplicates nothi
 from __future__ import annotations
 
 import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
 
 from fixtures.changes import CHANGES, demo_forum_after
 from fixtures.content import demo_forum, pages
+from fixtures.server import serve
 from tests.conftest import scrapy_crawl, sqlite_rows
 
 
@@ -24,35 +30,55 @@ def list_pages(requests: list[str]) -> list[str]:
     return sorted(r for r in requests if r == "/" or r.startswith("/forums/"))
 
 
-def test_unchanged_forum_second_run_fetches_only_index_and_thread_lists(serve_forum, tmp_path):
-    server = serve_forum("xenforo2")
-    db = f"sqlite:///{tmp_path / 'forum.db'}"
-    first = scrapy_crawl(server.url, db)
-    assert first.returncode == 0, first.stderr[-2000:]
-    first_requests = list(server.site.requests)
-    server.site.requests.clear()
+@dataclass
+class FirstCrawl:
+    """The fixture forum (state 1) crawled once into a database file, shared by this module."""
 
-    second = scrapy_crawl(server.url, db)
+    server: object
+    db_path: Path
+    run: object
+    requests: list[str]
+
+    def fresh_copy(self, tmp_path: Path) -> Path:
+        """A copy of the crawled database, and the server back in state 1 with an empty request log."""
+        copy = tmp_path / "forum.db"
+        shutil.copy(self.db_path, copy)
+        self.server.site.forum = demo_forum()
+        self.server.site.requests.clear()
+        return copy
+
+
+@pytest.fixture(scope="module")
+def first_crawl(tmp_path_factory):
+    with serve("xenforo2") as server:
+        path = tmp_path_factory.mktemp("first") / "forum.db"
+        run = scrapy_crawl(server.url, f"sqlite:///{path}")
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0  # all in the file
+        yield FirstCrawl(server, path, run, list(server.site.requests))
+
+
+def test_unchanged_forum_second_run_fetches_only_index_and_thread_lists(first_crawl, tmp_path):
+    path = first_crawl.fresh_copy(tmp_path)
+    server = first_crawl.server
+    second = scrapy_crawl(server.url, f"sqlite:///{path}")
     assert second.returncode == 0, second.stderr[-2000:]
     assert "'finish_reason': 'finished'" in second.stderr
     assert thread_pages(server.site.requests) == []
-    assert list_pages(server.site.requests) == list_pages(first_requests)
+    assert list_pages(server.site.requests) == list_pages(first_crawl.requests)
     threads = len(demo_forum().threads())
     assert (stat(second, "threads_skipped"), stat(second, "threads_grown"), stat(second, "threads_new")) == (threads, 0, 0)
-    assert stat(first, "threads_new") == threads
-    print(f"\nrequests: first run {len(first_requests)}, second run {len(server.site.requests)}")
+    assert stat(first_crawl.run, "threads_new") == threads
+    print(f"\nrequests: first run {len(first_crawl.requests)}, second run {len(server.site.requests)}")
 
 
-def test_second_state_fetches_only_changed_pages_and_stores_the_changes(serve_forum, tmp_path):
-    server = serve_forum("xenforo2")
-    path = tmp_path / "forum.db"
-    db = f"sqlite:///{path}"
-    assert scrapy_crawl(server.url, db).returncode == 0
+def test_second_state_fetches_only_changed_pages_and_stores_the_changes(first_crawl, tmp_path):
+    path = first_crawl.fresh_copy(tmp_path)
+    server = first_crawl.server
     before = dict(sqlite_rows(path, "SELECT engine_post_id, clean_text FROM posts"))
 
     server.site.forum = demo_forum_after()
-    server.site.requests.clear()
-    run = scrapy_crawl(server.url, db)
+    run = scrapy_crawl(server.url, f"sqlite:///{path}")
     assert run.returncode == 0, run.stderr[-2000:]
 
     after = demo_forum_after()
@@ -79,26 +105,27 @@ def test_second_state_fetches_only_changed_pages_and_stores_the_changes(serve_fo
     assert new.title in titles
 
 
-def test_full_and_since_bound_what_is_fetched(serve_forum, tmp_path):
-    server = serve_forum("xenforo2")
-    db = f"sqlite:///{tmp_path / 'forum.db'}"
-    assert scrapy_crawl(server.url, db).returncode == 0
-    server.site.requests.clear()
-    full = scrapy_crawl(server.url, db, "-a", "full=1")
-    assert full.returncode == 0
-    assert stat(full, "threads_new") == len(demo_forum().threads())  # full: every thread, whole
-    forum = demo_forum()
-    assert len(thread_pages(server.site.requests)) == sum(pages(t.posts, forum.posts_per_page) for t in forum.threads())
-
+def test_since_bounds_what_is_fetched(first_crawl, tmp_path):
+    path = first_crawl.fresh_copy(tmp_path)
+    server = first_crawl.server
     server.site.forum = demo_forum_after()
-    server.site.requests.clear()
     # since the day of the grown thread's last post: only the two changed threads are newer
     grown = demo_forum_after().thread(CHANGES.grown_thread_id)
-    since = (grown.posts[-1].posted_at.date()).isoformat()
-    run = scrapy_crawl(server.url, db, "-a", f"since={since}")
+    since = grown.posts[-1].posted_at.date().isoformat()
+    run = scrapy_crawl(server.url, f"sqlite:///{path}", "-a", f"since={since}")
     assert run.returncode == 0, run.stderr[-2000:]
     assert stat(run, "threads_before_since") > 0
     # a thread list whose rows are all older than `since` is not paged further
     assert "/forums/news-politics.2/page-2" not in server.site.requests
     assert {r.split("/")[2] for r in thread_pages(server.site.requests)} <= {
         grown.slug + f".{grown.thread_id}", "spring-launch-checklist.112"}
+
+
+def test_full_fetches_every_page_again(first_crawl, tmp_path):
+    path = first_crawl.fresh_copy(tmp_path)
+    server = first_crawl.server
+    full = scrapy_crawl(server.url, f"sqlite:///{path}", "-a", "full=1")
+    assert full.returncode == 0
+    assert stat(full, "threads_new") == len(demo_forum().threads())  # full: every thread, whole
+    forum = demo_forum()
+    assert len(thread_pages(server.site.requests)) == sum(pages(t.posts, forum.posts_per_page) for t in forum.threads())

@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 THREAD_PRIORITY = 10  # finish threads before opening more index pages: the queue stays small
 # content types read as pages; anything else (images, PDFs, JSON outside an API crawl) is skipped
-_PAGE_TYPES = re.compile(r"^\s*(text/html|application/xhtml\+xml|text/xml|application/xml)\b|^\s*$", re.I)
+_PAGE_TYPES = re.compile(r"^\s*(text/|application/xhtml\+xml|application/xml)|^\s*$", re.I)
 # why a page is no forum page (crawler.pagecheck's reason) -> the stat that counts it
 _REASON_STATS = (("login wall", "pages_login_wall"), ("challenge", "pages_challenge"))
 
@@ -112,13 +112,8 @@ class ForumSpider(scrapy.Spider):
 
     # -- pages -----------------------------------------------------------------------------
     def make_page(self, response: Response) -> Page | None:
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("forumsift/pages_not_html")
-            logger.warning("skipped %s: not an HTML page (%s)", response.url,
-                           response.headers.get("Content-Type", b"?").decode("latin-1"))
-            return None
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        if not _PAGE_TYPES.match(content_type):
+        if not isinstance(response, TextResponse) or not _PAGE_TYPES.match(content_type):
             self.crawler.stats.inc_value("forumsift/pages_not_html")
             logger.warning("skipped %s: not an HTML page (%s)", response.url, content_type)
             return None
@@ -207,9 +202,11 @@ class ForumSpider(scrapy.Spider):
         url = failure.request.url if hasattr(failure, "request") else "?"
         exc = failure.value
         if isinstance(exc, HttpError):
-            page = self.make_page(exc.response)
-            reason = (not_a_forum_reason(page) if page is not None else None) or f"HTTP {exc.response.status}"
-            if "login wall" in reason or "challenge" in reason:
+            response = exc.response
+            page = Page.from_html(response.text, response.url, status=response.status) \
+                if isinstance(response, TextResponse) else None
+            reason = (not_a_forum_reason(page) if page is not None else None) or f"HTTP {response.status}"
+            if page is not None and ("login wall" in reason or "challenge" in reason):
                 self.skip_page(page, reason)
                 return
             stats.inc_value(f"forumsift/pages_failed/http_{exc.response.status}")
@@ -221,9 +218,10 @@ class ForumSpider(scrapy.Spider):
             stats.inc_value("forumsift/pages_failed/timeout")
         elif isinstance(exc, IgnoreRequest):
             reason = str(exc) or "ignored"
-            if "robots.txt" in reason:
+            if "robots.txt" in reason:  # the forum's wish, not a failure
                 stats.inc_value("forumsift/pages_robots_denied")
-            elif "redirect loop" not in reason:  # RedirectLoopMiddleware counted those
+                return
+            if "redirect loop" not in reason:  # RedirectLoopMiddleware counted those
                 stats.inc_value("forumsift/pages_ignored")
         else:
             reason = failure.getErrorMessage() or failure.type.__name__
