@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from scrapy.dupefilters import RFPDupeFilter
+from sqlalchemy import Engine as SqlEngine
 
 from crawler.engines import Engine, ThreadLink
 from crawler.urls import canonical_url
@@ -56,20 +57,20 @@ class ThreadPlan:
 class IncrementalPlanner:
     """Decides per thread link whether and where a crawl of a known site fetches the thread."""
 
-    def __init__(self, db_engine: object | None, site_url: str, engine: Engine, since: datetime | None = None,
+    def __init__(self, db_engine: SqlEngine | None, site_url: str, engine: Engine, since: datetime | None = None,
                  full: bool = False):
         self.db_engine = db_engine
         self.site_url = site_url
         self.engine = engine
         self.since = since
+        self.known_site = db_engine is not None and site_known(db_engine, site_url)
         # a site the database does not hold yet is crawled whole without asking it per page
-        self.active = bool(db_engine is not None and not full and site_known(db_engine, site_url))
-        self.known_site = bool(db_engine is not None and (self.active or site_known(db_engine, site_url)))
+        self.active = self.known_site and not full
 
     def plan(self, links: Iterable[ThreadLink]) -> list[ThreadPlan]:
         """A plan for every link of one index page (one database query)."""
         links = list(links)
-        marks = thread_watermarks(self.db_engine, self.site_url, [canonical_url(l.url) for l in links]) \
+        marks = thread_watermarks(self.db_engine, self.site_url, [canonical_url(link.url) for link in links]) \
             if self.active else {}
         return [self._plan_one(link, marks.get(canonical_url(link.url))) for link in links]
 
@@ -94,7 +95,7 @@ class IncrementalPlanner:
 
     def all_older_than_since(self, links: Iterable[ThreadLink]) -> bool:
         """True when every link shows a last post before `since` (no need to page further)."""
-        dated = [l.last_post_at for l in links]
+        dated = [link.last_post_at for link in links]
         return bool(self.since and dated and all(d is not None and d < self.since for d in dated))
 
     def mark_deleted(self, thread_url: str, post_ids: list[str], positions: list[int | None],

@@ -87,6 +87,8 @@ def test_second_state_fetches_only_changed_pages_and_stores_the_changes(first_cr
     # only the grown thread's last stored page and its new page, and the new thread, are fetched
     assert thread_pages(site.requests) == sorted([site.thread_url(grown, 4), site.thread_url(grown, 5),
                                                   site.thread_url(new)])
+    # the request count: robots.txt, the index and thread lists (one more: the list that grew), 3 thread pages
+    assert len(site.requests) == 1 + len(list_pages(first_crawl.requests)) + 1 + 3, site.requests
     assert (stat(run, "threads_grown"), stat(run, "threads_new")) == (1, 1)
     assert stat(run, "threads_skipped") == len(demo_forum().threads()) - 1
 
