@@ -42,6 +42,7 @@ _SPACE_BEFORE = re.compile(
     re.M,
 )
 _SPACE_THEN_MARK = (" ,", " !", " ?", " .", " ;", " :", " )", " ]")
+_SPACES_THEN_MARK = re.compile(r"[ ]+(?=[,!?.;:)\]])")
 _SPACE_AFTER_OPEN = re.compile(r"(?<=[(\[])[ ]+(?=[^\s)\]])")
 
 
@@ -49,8 +50,10 @@ def space_before_punctuation(text: str, ctx: Context) -> str:
     """No space before , . ; : ! ? ) ] ("General ," -> "General,", "surprise ." -> "surprise.")."""
     if not any(pair in text for pair in _SPACE_THEN_MARK):
         return text  # the pattern's look-behind makes it slow to scan; most posts have no such pair
+    # Every match starts a run of spaces that a mark follows: try the pattern only there.
+    matches = [m for m in (_SPACE_BEFORE.match(text, c.start()) for c in _SPACES_THEN_MARK.finditer(text)) if m]
     before = len(ctx.fixes)
-    text = substitute(text, _SPACE_BEFORE, lambda m: m.group(0).lstrip(" "), "punct_space", ctx)
+    text = substitute(text, _SPACE_BEFORE, lambda m: m.group(0).lstrip(" "), "punct_space", ctx, matches=matches)
     ctx.evidence["space_before_punct"] += len(ctx.fixes) - before
     return text
 

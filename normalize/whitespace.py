@@ -7,6 +7,7 @@ import re
 from normalize.fixlog import Context, substitute
 
 _SPACE_RUN = re.compile(r"(?<=\S)  +(?=\S)")
+_TWO_SPACES = re.compile("  +")
 _LINE_EDGE = re.compile(r"^[ ]+|[ ]+$", re.M)
 _BLANK_RUN = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
 _EDGES = re.compile(r"^\s+|\s+$")
@@ -16,7 +17,9 @@ def collapse_spaces(text: str, ctx: Context) -> str:
     """A run of spaces between words becomes one space (outside code)."""
     if "  " not in text:
         return text
-    return substitute(text, _SPACE_RUN, " ", "whitespace", ctx)
+    # every match is a whole run of two or more spaces: try the slow look-behind pattern only there
+    matches = [m for m in (_SPACE_RUN.match(text, c.start()) for c in _TWO_SPACES.finditer(text)) if m]
+    return substitute(text, _SPACE_RUN, " ", "whitespace", ctx, matches=matches)
 
 
 def trim_lines(text: str, ctx: Context) -> str:
