@@ -16,7 +16,8 @@ JSON read before them; the engine keeps that per crawl (one engine per spider).
 
 Crawler view (`forumsift extract` on saved pages; what browsers get inside <noscript> and bots
 get as the page): posts `div.topic-body.crawler-post#post_N`, N being the post number, which is
-the post id there (the page carries no global ids); author `span.creator [itemprop=name]`, date
+the post id there (the page carries no global ids); small actions show as posts whose author
+link is followed by a label ("system Closed") and are skipped; author `span.creator [itemprop=name]`, date
 `time.post-time[datetime]`, edits `meta[itemprop=dateModified]`, body `div.post[itemprop=text]`,
 quotes `aside.quote[data-username][data-post][data-topic]` with a `div.title` and a blockquote.
 A browser page saved before the app rendered (no crawler-post, empty `#main-outlet`) is an empty
@@ -55,6 +56,8 @@ class Discourse(Engine):
         "date_attr": "time.post-time::attr(datetime) || meta[itemprop=datePublished]::attr(content)",
         "date_text": "time.post-time",
         "modified_attr": "meta[itemprop=dateModified]::attr(content)",
+        # words beside the author link: "(Display Name)", or a small action's label ("Closed")
+        "creator_note": ".//span[contains(concat(' ', @class, ' '), ' creator ')]/text()",
         "body": "div.post[itemprop=text]",
         # attributed quotes, and bare Markdown `>` blockquotes (quotes with no author)
         "quote": f".//{_QUOTE}[not(ancestor::{_QUOTE})] | .//blockquote[not(ancestor::aside)][not(ancestor::blockquote)]",
@@ -251,6 +254,9 @@ class Discourse(Engine):
         return super().thread(page)
 
     def parse_post(self, node: Selector, page: Page) -> RawPost | None:
+        note = " ".join(" ".join(node.xpath(self.sel["creator_note"]).getall()).split())
+        if note and not (note.startswith("(") and note.endswith(")")):
+            return None  # a small action ("Closed", "Pinned globally") is no post, as in the API
         post = super().parse_post(node, page)
         if post is None:
             return None
