@@ -119,6 +119,13 @@ def crawl(url: str, db: str | None, engine: str | None, overrides: str | None, s
       forumsift crawl https://forum.example.org/ --job-dir ~/.forumsift/example --cookies cookies.txt
     """
     db_url = _db_url(db)
+    if since:
+        from crawler.incremental import parse_since  # noqa: PLC0415
+
+        try:
+            parse_since(since)
+        except ValueError as exc:
+            _fail(str(exc))
     extra = _parse_settings(settings)
     extra.setdefault("LOG_LEVEL", "INFO" if verbose else "CRITICAL")  # the summary says what went wrong
     extra.update({k: v for k, v in {"JOBDIR": job_dir, "FORUMSIFT_COOKIES": cookies}.items() if v})

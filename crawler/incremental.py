@@ -29,13 +29,14 @@ import logging
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from scrapy.dupefilters import RFPDupeFilter
 from sqlalchemy import Engine as SqlEngine
 
 from crawler.engines import Engine, ThreadLink
+from crawler.engines.dates import parse_text
 from crawler.urls import canonical_url
 from db.watermarks import Watermark, mark_missing_deleted, site_known, thread_watermarks
 
@@ -52,6 +53,17 @@ class ThreadPlan:
     link: ThreadLink
     verdict: str  # new | grown | recheck | skipped | before_since
     start_url: str | None
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """`since` as an aware UTC datetime: "2024-01-31" or anything dateparser reads ("3 days ago");
+    `ValueError` with a hint when it is no date."""
+    if not value:
+        return None
+    parsed = parse_text(value)
+    if parsed is None:
+        raise ValueError(f"--since: cannot read {value!r} as a date (try 2024-01-31)")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 class IncrementalPlanner:

@@ -34,9 +34,8 @@ from twisted.python.failure import Failure
 import db
 from crawler import distributed
 from crawler.engines import Engine, Page, detect_engine, get_engine
-from crawler.engines.dates import parse_text
 from crawler.engines.overrides import load_overrides
-from crawler.incremental import IncrementalPlanner, close_job_dir, open_job_dir
+from crawler.incremental import IncrementalPlanner, close_job_dir, open_job_dir, parse_since
 from crawler.items import PostItem
 from crawler.pagecheck import not_a_forum_reason
 
@@ -68,7 +67,7 @@ class ForumSpider(scrapy.Spider):
         self.engine: Engine | None = None
         self.failure: str | None = None
         self.full = str(full).lower() in ("1", "true", "yes", "on")
-        self.since = _since(since)
+        self.since = parse_since(since)
         self.planner: IncrementalPlanner | None = None
         self._store: db.Store | None = None
         self.pages_failed = 0
@@ -308,13 +307,3 @@ class ForumSpider(scrapy.Spider):
     def _follow(self, url: str) -> bool:
         host = urlsplit(url).hostname
         return bool(host) and host in self.allowed_domains
-
-
-def _since(value: str | None) -> datetime | None:
-    """`since=2024-01-31` (or any date dateparser reads, e.g. "3 days ago") as an aware UTC datetime."""
-    if not value:
-        return None
-    parsed = parse_text(value)
-    if parsed is None:
-        raise ValueError(f"since: cannot read {value!r} as a date (try 2024-01-31)")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
