@@ -49,6 +49,10 @@ _CHROME_CLASS = re.compile(r"(?:^|[\s_-])(?:vote|votes|score|share|sharing|reply
                            r"button|btn|avatar|controls|permalink|flair|badge|tools|options|like|likes|reactions?|"
                            r"signature|footer|buttons|moderation|mod|meta|userinfo|user-info|postinfo|"
                            r"post-info|postprofile|profile|stats|rank|karma|points|tagline)(?:$|[\s_-])", re.I)
+# quote blocks: <blockquote>, or a block whose class is "quote" (outermost only)
+_QUOTE_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' quote ')"
+_QUOTES = (f".//*[self::blockquote or (self::div and {_QUOTE_CLASS})]"
+           f"[not(ancestor::blockquote) and not(ancestor::div[{_QUOTE_CLASS}])]")
 _SIGNATURE_CLASS = re.compile(r"signature|(?:^|\s)sig(?:$|\s)", re.I)
 _QUOTE_HEAD = re.compile(r"^\s*(?:quote\s*(?:from|:)?\s*)?(?:originally posted by\s*)?(.{1,60}?)\s*"
                          r"(?:said|wrote|writes|says|schrieb|a écrit|escribió|написал|napisał)\b.*$", re.I | re.S)
@@ -411,7 +415,8 @@ def _structure_record(node: Any, nested: list[Any], index: _PageIndex) -> Record
         rec.date_attr = next((d.get(x) for x in _DATE_ATTRS if d.get(x)), None)
         # a full date in a tooltip beats the visible "1 year ago"
         full = [d.get(a) for a in ("title", "data-tippy-content", "aria-label") if re.search(r"\d{4}", d.get(a) or "")]
-        rec.date_text = _clean(full[0] if full else d.text_content()) or None
+        shown = re.sub(r"\s*@\s*", " ", d.text_content())  # "January 12, 2024 @11:51AM"
+        rec.date_text = _clean(full[0] if full else re.sub(r"\(#?\d+\)|\(#\d+\s*\)", "", shown)) or None
         rec.chrome.append(d)
     return rec
 
@@ -484,7 +489,7 @@ def body_parts(rec: Record) -> tuple[str, list[tuple[str | None, str | None, str
                 signature = _inner_html(el)
                 break
     quotes = []
-    for q in root.xpath(".//blockquote[not(ancestor::blockquote)]"):
+    for q in root.xpath(_QUOTES):
         quotes.append(_quote(q))
         _remove(q)
     return _inner_html(root), quotes, signature
