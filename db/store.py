@@ -25,7 +25,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from db import duplicates, export, migrate, report
 from db.errors import NoDatabase, NotForumsiftDatabase, UnreachableDatabase
-from db.models import Author, CrawlRun, Forum, Post, PostRevision, Site, Thread
+from db.models import Author, CrawlRun, Forum, LineCount, Post, PostRevision, Site, Thread
 from db.search import Filters, search
 
 DEFAULT_URL = "sqlite:///forumsift.db"
@@ -116,6 +116,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: the indexes of a million posts stay in memory
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
     return engine
@@ -358,6 +359,40 @@ class Store:
             conn.execute(update(table).where(table.c.id == bindparam("pk")).values(title=bindparam("title")),
                          retitled)
         return {key: self._authors[key][0] for key in latest}
+
+    # -- site-learned boilerplate --------------------------------------------------------------
+    def count_lines(self, site_url: str, pages: Iterable[Iterable[str]]) -> None:
+        """Count, per site, on how many pages each line key was seen (`normalize.line_keys` of
+        each page); one transaction, counts added with ON CONFLICT DO UPDATE."""
+        per_key: dict[str, int] = {}
+        page_count = 0
+        for keys in pages:
+            page_count += 1
+            for key in set(keys):
+                per_key[key] = per_key.get(key, 0) + 1
+        if not page_count:
+            return
+        table = LineCount.__table__
+        with self.engine.begin() as conn:
+            site_id = self._site_id(conn, site_url, None)
+            conn.execute(update(Site).where(Site.id == site_id).values(pages_seen=Site.pages_seen + page_count))
+            if not per_key:
+                return
+            stmt = _insert(self.dialect, table)
+            stmt = stmt.on_conflict_do_update(index_elements=["site_id", "line_hash"],
+                                              set_={"count": table.c.count + stmt.excluded["count"]})
+            conn.execute(stmt, [{"site_id": site_id, "line_hash": hashlib.sha1(key.encode("utf-8")).hexdigest(),
+                                 "line": key, "count": n} for key, n in per_key.items()])
+
+    def line_counts(self, site_url: str, min_count: int = 2) -> tuple[dict[str, int], int]:
+        """The site's line keys seen on at least `min_count` pages, and how many pages were counted."""
+        with self.engine.connect() as conn:
+            site = conn.execute(select(Site.id, Site.pages_seen).where(Site.base_url == site_url)).one_or_none()
+            if site is None:
+                return {}, 0
+            rows = conn.execute(select(LineCount.line, LineCount.count)
+                                .where(LineCount.site_id == site.id, LineCount.count >= min_count))
+            return dict(rows.all()), site.pages_seen or 0
 
     # -- reads -------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

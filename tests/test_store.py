@@ -163,3 +163,13 @@ def test_opening_a_missing_or_foreign_database_is_a_clear_error(tmp_path):
         db.open(f"sqlite:///{tmp_path / 'other.db'}")
     with pytest.raises(db.UnreachableDatabase):
         db.open("postgresql+psycopg://nobody@127.0.0.1:9/none", create=False)
+
+
+def test_line_counts_learn_a_site_s_repeated_lines(store):
+    pages = [["forum list", "dec 0, 0000", f"reply number {n}"] for n in range(30)] + [["forum list"]] * 10
+    store.count_lines(SITE, pages[:25])
+    store.count_lines(SITE, pages[25:])  # a second batch adds to the first
+    counts, pages_seen = store.line_counts(SITE)
+    assert pages_seen == 40
+    assert counts == {"forum list": 40, "dec 0, 0000": 30}
+    assert store.line_counts("http://elsewhere.test/") == ({}, 0)
