@@ -244,3 +244,17 @@ def test_detects_its_pages_and_not_others():
 def test_fixture_api_answers_json(path):
     response = DiscourseSite().handle(path)
     assert response.content_type.startswith("application/json") and json.loads(response.bytes())
+
+
+def test_small_action_in_the_crawler_view_is_no_post():
+    html = DiscourseSite().handle(quoting_topic_path()).bytes().decode("utf-8")
+    closing = ("<div id='post_99' class='topic-body crawler-post'><div class='crawler-post-meta'>"
+               "<span class=\"creator\" itemprop=\"author\"><a href='/u/system'><span itemprop='name'>system</span></a>"
+               "\n Closed \n</span><span class=\"crawler-post-infos\"><time datetime='2016-01-20T10:00:00Z' "
+               "class='post-time'>January 20, 2016</time></span></div><div class='post' itemprop='text'>"
+               "<p>This topic was automatically closed after 30 days.</p></div></div>")
+    html = html.replace("\n    </div>\n    </div>\n    <footer", closing + "\n    </div>\n    </div>\n    <footer", 1)
+    assert "post_99" in html
+    doc = extract_html(html, url=ROOT + quoting_topic_path())
+    assert len(doc["posts"]) == demo_forum().posts_per_page
+    assert all("automatically closed" not in p["text"] for p in doc["posts"])
