@@ -18,7 +18,10 @@ from crawler.extract import extract_html, read_page_file
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "wcxb-forum-dev"
 FLOOR_F1, FLOOR_WITH, CEILING_LEAK = 0.78, 0.84, 0.03
 # engine -> F1 floor over its pages, for the engines whose pages are regular enough to pin
-ENGINE_FLOORS = {"stackexchange": 0.90, "reddit": 0.90}
+ENGINE_FLOORS = {"stackexchange": 0.90, "reddit": 0.90,
+                 # Discourse and Invision: two and four pages whose ground truth stops after a few posts
+                 # or cuts long logs keep the means down
+                 "discourse": 0.86, "invision4": 0.76, "nodebb": 0.92, "flarum": 0.95, "vanilla": 0.95}
 
 pytestmark = pytest.mark.skipif(not (CORPUS / "html").is_dir(), reason="no corpus beside the project")
 
