@@ -173,3 +173,29 @@ def test_line_counts_learn_a_site_s_repeated_lines(store):
     assert pages_seen == 40
     assert counts == {"forum list": 40, "dec 0, 0000": 30}
     assert store.line_counts("http://elsewhere.test/") == ({}, 0)
+
+
+def test_an_older_database_is_upgraded_on_open_and_keeps_its_posts(db_url):
+    from alembic import command
+
+    from db.migrate import alembic_config, current_revision, head_revision
+    from db.store import make_engine
+
+    engine = make_engine(db_url)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    with engine.begin() as conn:  # a post stored by the older schema (its FTS trigger indexes it)
+        conn.execute(text("INSERT INTO sites (base_url, pages_seen) VALUES ('http://old.test/', 0)"))
+        conn.execute(text("INSERT INTO threads (site_id, url, title) VALUES (1, 'http://old.test/t/1', 'Winches')"))
+        conn.execute(text("INSERT INTO posts (site_id, engine_post_id, thread_id, clean_text, deleted) "
+                          "VALUES (1, 'p1', 1, 'an anchor winch from the old days', false)"))
+    engine.dispose()
+
+    store = db.open(db_url)
+    assert current_revision(store.engine) == head_revision()
+    store.write_posts(demo_records())
+    assert len(store.search("anchor winch")) == 1
+    assert len(store.search("antifouling", limit=100)) > 1
+    store.close()
