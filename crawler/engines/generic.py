@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime
 from typing import Any
 
 from crawler.engines import records
 from crawler.engines.base import Engine, Page, ThreadLink, ThreadPage, first_text, to_int
+from crawler.engines import dates
 from crawler.engines.dates import parse_machine
 from crawler.pagecheck import not_a_forum_reason
 from normalize.model import RawPost, RawQuote
 
+_DATE_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "pl", "sv", "tr")
 DETECTED = 0.55  # above DETECT_THRESHOLD (0.5), below what a specific engine scores on its own pages
 INDEX_DETECTED = 0.5  # an index page of an unknown forum: links of forum and thread shapes, no posts
 _THREAD_HREF = re.compile(r"thread|topic|/t/|showthread|viewtopic|/questions/\d|/discussion|/comments/|/d/\d", re.I)
@@ -114,6 +117,18 @@ class Generic(Engine):
             signature_html=signature,
             likes=to_int(rec.likes),
         )
+
+    def parse_date_text(self, text: str, page: Page) -> datetime | None:
+        """Visible dates in the page's language or a common forum language: dateparser's guess among
+        all its ~200 locales takes half a second for a string it cannot read."""
+        lang = (page.xpath("/html/@lang").get() or "").split("-")[0].lower()
+        first = [lang] if lang.isalpha() and len(lang) == 2 else ["en"]
+        for languages in (first, [x for x in _DATE_LANGUAGES if x not in first]):  # each language loads once
+            parsed = dates.parse_text(text, languages=languages, relative_base=page.fetched_at,
+                                      timezone_name=self.timezone_name)
+            if parsed:
+                return parsed
+        return None
 
     def thread_title(self, page: Page) -> str | None:
         return first_text(page, self.sel.get("title"))

@@ -374,13 +374,21 @@ def _name_beside(date: Any | None) -> str | None:
     if date is None:
         return None
     parent = date.getparent()
-    prev = date.getprevious()
+    prev = _previous_element(date)
     for candidate in (prev.text_content() if prev is not None else None,
                       parent.text if parent is not None and prev is None else None):
         name = _clean(candidate).strip(" ·|•-–—:,")
         if name and len(name) <= 40 and len(name.split()) <= 4 and not _DATE_TEXT.search(name) and not name.isdigit():
             return name
     return None
+
+
+def _previous_element(el: Any) -> Any | None:
+    """The previous sibling that is an element (not a comment or processing instruction)."""
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    return prev
 
 
 def _inside_chrome(el: Any) -> bool:
@@ -408,8 +416,8 @@ def _structure_record(node: Any, nested: list[Any], index: _PageIndex) -> Record
         rec.chrome.append(a)
     if dates and not authors:
         rec.author = _name_beside(dates[0])
-        if rec.author and dates[0].getprevious() is not None:
-            rec.chrome.append(dates[0].getprevious())
+        if rec.author and _previous_element(dates[0]) is not None:
+            rec.chrome.append(_previous_element(dates[0]))
     if dates:
         d = dates[0]
         rec.date_attr = next((d.get(x) for x in _DATE_ATTRS if d.get(x)), None)
