@@ -12,6 +12,7 @@ from crawler.engines.base import Engine, Page
 from crawler.engines.phpbb import PhpBB2, PhpBB3
 from fixtures.content import Post, demo_forum
 from fixtures.phpbb2.site import PhpBB2Site
+from fixtures.phpbb2.subsilver2 import Subsilver2Site
 from fixtures.phpbb3.site import PhpBB3Site
 from tests.test_engine_xenforo2 import fetch
 
@@ -149,3 +150,15 @@ def test_subsilver_topic_rows_and_forum_links(subsilver):
     for thread in sorted(news.threads, key=lambda t: t.last_post_at, reverse=True)[:3]:
         assert (links[str(thread.thread_id)].replies, links[str(thread.thread_id)].last_post_at) == (
             len(thread.posts) - 1, thread.last_post_at)
+
+
+def test_subsilver2_posts_spread_over_rows_are_read_whole():
+    site = Subsilver2Site(demo_forum())
+    page = fetch(site, f"/viewtopic.php?t={LONG.thread_id}&start=5")
+    assert PhpBB2().detect(page) > 0.5 > PhpBB3().detect(page)
+    assert_posts_match(PhpBB2(), page, LONG.posts[5:10], author_ids=False, quote_ids=False)
+    result = PhpBB2().thread(page)
+    assert (result.title, result.forum_path, result.page_number) == (LONG.title, ["Boats & Gardens"], 2)
+    assert result.next_page == f"http://127.0.0.1/viewtopic.php?f={LONG.forum.forum_id}&t={LONG.thread_id}&start=10"
+    signed = [p for p in result.posts if p.signature_html]
+    assert signed and all("_____" not in p.signature_html and "Joined" not in p.body_html for p in signed)

@@ -14,11 +14,13 @@ phpBB 2 (subSilver) and phpBB 3's subsilver2 put each post in table rows: `span.
 """
 from __future__ import annotations
 
+import copy
 import re
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from parsel import Selector
+import lxml.html
+from parsel import Selector, SelectorList
 
 from crawler.engines.base import Engine, Page, ThreadPage, first_text, to_int
 from normalize.model import RawPost, RawQuote
@@ -26,6 +28,8 @@ from normalize.model import RawPost, RawQuote
 # "Last edited by X on DATE, edited 2 times in total." / "by X » DATE" -> DATE
 _EDITED = re.compile(r"^.*?\bon\s+(.+?)(?:[,;]\s*edited\s+\d+.*)?$", re.I | re.S)
 _BYLINE = re.compile(r"^.*»", re.S)
+# phpBB 2 / subsilver2: the line between a post and its signature
+_SIGNATURE_LINE = re.compile(r"(?:<br\s*/?>\s*)?_{10,}\s*(?:<br\s*/?>)?")
 # URL parameters that never change which posts a page shows
 _NOISE_PARAMS = {"sid", "hilit", "view", "sk", "sd", "st", "p", "e"}
 
@@ -154,36 +158,39 @@ class PhpBB3(_PhpBBCommon):
 
 
 class PhpBB2(_PhpBBCommon):
-    """phpBB 2.0 subSilver and phpBB 3 subsilver2: one table row per post (phpBB 2) or a table
-    per post (subsilver2); the signature follows a `_________________` line in the post body."""
+    """phpBB 2.0 subSilver and phpBB 3 subsilver2. phpBB 2 gives each post one table row (author
+    cell + message cell); subsilver2 spreads a post over several rows of one table, from the row
+    with `b.postauthor` to the next such row, which `post_nodes` groups. Both print the signature
+    after a `_________________` line."""
 
     name = "phpbb2"
     label = "phpBB 2 / subsilver2"
     SELECTORS = {
         # phpBB 2: the row holding the author cell (span.name with the post anchor) and the message;
-        # subsilver2: the post's own table, marked by b.postauthor
+        # subsilver2: the first row of each post (see post_nodes)
         "post": "//table[contains(@class,'forumline')]//tr[td/span[@class='name']/a[@name]] "
-                "|| //table[contains(@class,'tablebg')][.//b[@class='postauthor']][not(.//table[.//b[@class='postauthor']])]",
+                "|| //table[contains(@class,'tablebg')]//tr[td/b[@class='postauthor']]",
         "post_id": ".//span[@class='name']/a/@name || .//a[starts-with(@name,'p')]/@name",
         "author": ".//span[@class='name']/b || .//b[@class='postauthor']",
         "author_title": "./td[1]/span[@class='postdetails']/text()[1] || td.postdetails",
         "date_text": ".//span[@class='postdetails'][contains(., 'Posted:')]/text()[1] "
-                     "|| .//td[@class='gensmall']//div[contains(., 'Posted:')]",
+                     "|| .//td[@class='gensmall']/div[b][contains(., 'Posted:')]",
         "edited_text": ".//span[@class='gensmall'][contains(., 'edited')] || .//span[@class='gensmall'][contains(., 'Edited')]",
         # phpBB 2 closes span.postbody around each quote table: the body is the cell holding them all
         "body": ".//td[@colspan='2'][span[@class='postbody']] || .//div[@class='postbody']",
         "quote": "./table[.//td[@class='quote']] || .//div[@class='quotetitle']",
-        "quote_author_text": ".//span[@class='genmed']/b || .",
+        "quote_author_text": ".//span[@class='genmed']/b || ./text()",
         "quote_body": ".//td[contains(@class,'quote')] || ./following-sibling::div[@class='quotecontent'][1]",
+        "signature": ".//span[@class='postbody'][contains(., '_________')]",
         "remove": ".quotecontent, span.gensmall, script, style",
         "title": "a.maintitle || div#pageheader h2 a || h2 a[href*='viewtopic']",
         "breadcrumbs": "(//span[@class='nav'][a[@class='nav']])[1]/a[contains(@href,'viewforum')] "
                        "|| (//p[@class='breadcrumbs'])[1]/a[contains(@href,'viewforum')]",
         # "Goto page 1, <b>2</b>, <a>3</a> … <a>Next</a>": the link after the current page's <b>
         "next_page": "(//b[not(*)]/following-sibling::a[1][contains(@href,'start=')]/@href)[1] "
-                     "|| (//td[@class='gensmall']//strong/following-sibling::a[1][contains(@href,'start=')]/@href)[1]",
+                     "|| (//strong[not(*)]/following-sibling::a[1][contains(@href,'start=')]/@href)[1]",
         "current_page": "(//b[not(*)][following-sibling::a[contains(@href,'start=')] or preceding-sibling::a[contains(@href,'start=')]])[1] "
-                        "|| (//td[@class='gensmall']//strong)[last()]",
+                        "|| (//strong[not(*)][following-sibling::a[contains(@href,'start=')] or preceding-sibling::a[contains(@href,'start=')]])[1]",
         "thread_row": "//tr[td/span/a[contains(@class,'topictitle')]] || //tr[td/a[contains(@class,'topictitle')]]",
         "row_link": "a.topictitle::attr(href)",
         "row_title": "a.topictitle",
@@ -210,15 +217,34 @@ class PhpBB2(_PhpBBCommon):
             score += 0.1
         return min(score, 1.0)
 
+    def post_nodes(self, page: Page) -> SelectorList:
+        nodes = super().post_nodes(page)
+        if not nodes or not nodes[0].xpath("./td/b[@class='postauthor']"):
+            return nodes
+        # subsilver2: a post is its author row and the rows after it, up to the next post's
+        groups = []
+        for start in nodes:
+            group = lxml.html.Element("tbody")
+            row = start.root
+            while row is not None:
+                group.append(copy.deepcopy(row))
+                row = row.getnext()
+                if row is not None and row.xpath("./td/b[@class='postauthor']"):
+                    break
+            groups.append(Selector(root=group))
+        return SelectorList(groups)
+
     def parse_post(self, node: Selector, page: Page) -> RawPost | None:
         post = super().parse_post(node, page)
         if post is None:
             return None
-        # phpBB 2 renders MESSAGE + SIGNATURE in one span: "…<br />_________________<br />SIG"
-        parts = re.split(r"(?:<br\s*/?>\s*)?_{10,}\s*(?:<br\s*/?>)?", post.body_html, maxsplit=1)
+        # phpBB 2 renders MESSAGE + SIGNATURE in one span: "…<br />_________________<br />SIG";
+        # subsilver2 puts "_________________<br />SIG" in a span of its own
+        parts = _SIGNATURE_LINE.split(post.body_html, maxsplit=1)
         if len(parts) == 2:
-            post.body_html = parts[0].strip()
-            post.signature_html = post.signature_html or parts[1].strip() or None
+            post.body_html, post.signature_html = parts[0].strip(), parts[1].strip() or None
+        elif post.signature_html:
+            post.signature_html = _SIGNATURE_LINE.split(post.signature_html, maxsplit=1)[-1].strip() or None
         return post
 
     def parse_quote(self, q: Selector) -> RawQuote:
