@@ -16,7 +16,7 @@ import pytest
 from crawler.extract import extract_html, read_page_file
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "wcxb-forum-dev"
-FLOOR_F1, FLOOR_WITH, CEILING_LEAK = 0.78, 0.84, 0.03
+FLOOR_F1, FLOOR_WITH, CEILING_LEAK = 0.80, 0.87, 0.03
 # engine -> F1 floor over its pages, for the engines whose pages are regular enough to pin
 ENGINE_FLOORS = {"stackexchange": 0.90, "reddit": 0.90,
                  # Discourse and Invision: two and four pages whose ground truth stops after a few posts
