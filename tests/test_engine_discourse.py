@@ -46,7 +46,7 @@ def crawl_api(engine: Discourse, site, start_path: str = "/") -> list:
         seen.add(url)
         result = api(engine, site, url)
         threads += result.threads
-        queue += result.follow
+        queue += result.follow + [engine.api_thread_url(link) for link in result.thread_links]
     return threads
 
 
@@ -258,3 +258,19 @@ def test_small_action_in_the_crawler_view_is_no_post():
     doc = extract_html(html, url=ROOT + quoting_topic_path())
     assert len(doc["posts"]) == demo_forum().posts_per_page
     assert all("automatically closed" not in p["text"] for p in doc["posts"])
+
+
+def test_recrawl_reads_only_the_topics_that_moved(serve_forum, tmp_path):
+    from fixtures.changes import CHANGES, GROWN_THREAD_ID, NEW_THREAD_ID, demo_forum_after
+
+    server = serve_forum("discourse")
+    db = tmp_path / "forum.db"
+    assert scrapy_crawl(server.url, f"sqlite:///{db}").returncode == 0
+    server.site.forum = demo_forum_after()
+    server.site.requests.clear()
+    second = scrapy_crawl(server.url, f"sqlite:///{db}")
+    assert second.returncode == 0, second.stderr[-2000:]
+    topics = {int(r.split("/")[2].split(".")[0]) for r in server.site.requests if r.startswith("/t/") and ".json" in r}
+    assert topics == {GROWN_THREAD_ID, NEW_THREAD_ID}
+    stored = sqlite_rows(db, "SELECT count(*) FROM posts")[0][0]
+    assert stored == len(demo_forum().posts()) + len(CHANGES.new_post_ids)

@@ -203,6 +203,12 @@ class Engine:
         """Read one API response (decoded JSON)."""
         raise NotImplementedError
 
+    def api_thread_url(self, link: ThreadLink) -> str | None:
+        """The API URL that reads the thread an API thread list links to. The spider fetches it
+        for the links the incremental planner keeps (new or grown threads), so a re-crawl skips
+        threads that did not move. None: `api_parse` follows its threads itself."""
+        return None
+
     # -- index pages -------------------------------------------------------------------------
     def is_thread_page(self, page: Page) -> bool:
         """True when the page shows posts of a thread."""

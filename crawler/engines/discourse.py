@@ -4,7 +4,9 @@ JSON API (what the spider uses; no HTML parsing):
   /site.json                      every category with its parent: the forum path of each topic
   /latest.json, /c/{slug}/{id}.json
                                   topic lists; `topic_list.more_topics_url` is the next page
-                                  (same path without `.json`, so `.json` is put back in)
+                                  (same path without `.json`, so `.json` is put back in); each
+                                  topic's reply count and last post time let an incremental
+                                  re-crawl skip topics that did not move (`api_thread_url`)
   /t/{id}.json                    a topic: `post_stream.posts` holds only the first chunk (20 on a
                                   real forum) while `post_stream.stream` lists every post id ...
   /t/{id}/posts.json?post_ids[]=  ... so the rest is fetched here, 20 ids per request
@@ -159,13 +161,16 @@ class Discourse(Engine):
                 url=f"{base}/t/{topic.get('slug') or 'topic'}/{topic_id}", title=topic.get("title"),
                 thread_id=str(topic_id), replies=posts_count - 1 if isinstance(posts_count, int) else None,
                 last_post_at=dates.parse_machine(topic.get("last_posted_at") or topic.get("bumped_at"))))
-            result.follow.append(f"{base}/t/{topic_id}.json")
         more = listing.get("more_topics_url")
         if more:
             more_path, _, query = more.partition("?")
             # more_topics_url is the HTML path; the same path with .json is the API
             result.follow.append(urljoin(base + "/", more_path.lstrip("/")) + ".json" + (f"?{query}" if query else ""))
         return result
+
+    def api_thread_url(self, link: ThreadLink) -> str | None:
+        """A topic list's link -> its topic JSON (the spider asks for the topics worth reading)."""
+        return f"{self._base(link.url)}/t/{link.thread_id}.json" if link.thread_id else None
 
     def _read_topic(self, url: str, data: dict, fetched_at: datetime) -> ApiPage:
         topic_id = int(data["id"])

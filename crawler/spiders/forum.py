@@ -299,7 +299,14 @@ class ForumSpider(scrapy.Spider):
                                page_url=thread.url, post=post, thread_id=thread.thread_id,
                                thread_title=thread.title, forum_path=thread.forum_path,
                                page_number=thread.page_number, fetched_at=datetime.now(timezone.utc))
-        stats.inc_value("forumsift/threads_found", len(result.thread_links))
+        links = [link for link in result.thread_links if self._follow(link.url)]
+        for plan in self.planner.plan(links) if self.planner is not None and links else []:
+            stats.inc_value("forumsift/threads_found")
+            stats.inc_value(f"forumsift/threads_{plan.verdict}")
+            api_url = self.engine.api_thread_url(plan.link) if plan.start_url else None
+            if api_url and self._follow(api_url):
+                yield scrapy.Request(api_url, callback=self.parse_api, errback=self.page_failed,
+                                     priority=THREAD_PRIORITY)
         for url in result.follow:
             if self._follow(url):
                 yield scrapy.Request(url, callback=self.parse_api)
