@@ -162,3 +162,16 @@ def test_subsilver2_posts_spread_over_rows_are_read_whole():
     assert result.next_page == f"http://127.0.0.1/viewtopic.php?f={LONG.forum.forum_id}&t={LONG.thread_id}&start=10"
     signed = [p for p in result.posts if p.signature_html]
     assert signed and all("_____" not in p.signature_html and "Joined" not in p.body_html for p in signed)
+
+
+@pytest.mark.parametrize("shown, when", [
+    ("by Minoa » Tue Aug 27, 2019 1:47 am", datetime(2019, 8, 27, 1, 47)),
+    ("von Harald » Mo 21. Dez 2015, 09:30", datetime(2015, 12, 21, 9, 30)),
+    ("Last edited by Minoa on Sun Feb 22, 2026 2:08 am, edited 108 times in total.", datetime(2026, 2, 22, 2, 8)),
+    ("Zuletzt geändert von Harald am Mo 21. Dez 2015, 10:12, insgesamt 1-mal geändert.", datetime(2015, 12, 21, 10, 12)),
+    ("Last edited by Harald on Mon Dec 21, 2015 10:12 am; edited 1 time in total", datetime(2015, 12, 21, 10, 12)),
+    ("Posted: Mon Dec 21, 2015 9:30 am", datetime(2015, 12, 21, 9, 30)),
+])
+def test_dates_are_cut_out_of_bylines_and_edit_notes(shown, when):
+    page = Page.from_html("<html></html>", "https://f.example/viewtopic.php?t=1")
+    assert PhpBB3().parse_date_text(shown, page) == when.replace(tzinfo=timezone.utc)

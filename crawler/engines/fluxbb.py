@@ -84,8 +84,8 @@ class FluxBB(Engine):
         return re.sub(r"[&;]p=\d+", "", url)
 
     def parse_date_text(self, text: str, page: Page) -> datetime | None:
-        # "Last edited by X (2025-11-01 15:15:18)" -> the date in the parentheses
+        # "Last edited by X (2025-11-01 15:15:18)", "Zuletzt bearbeitet von X (…)" -> the date in the parentheses
         m = re.search(r"\(([^()]*\d[^()]*)\)\s*$", text)
-        if m and "edited" in text.lower():
+        if m:
             text = m.group(1)
         return super().parse_date_text(text, page)

@@ -100,8 +100,9 @@ class MyBB(Engine):
         return (self.parse_date_text(text, page), text) if text else (None, None)
 
     def parse_date_text(self, text: str, page: Page) -> datetime | None:
-        # "(This post was last modified: 2024-01-05, 03:27 AM by X. Edited 1 time in total.)"
-        m = re.search(r"modified:\s*(.+?)\s+by\s", text)
+        # "(This post was last modified: 2024-01-05, 03:27 AM by X. Edited 1 time in total.)",
+        # German "(Dieser Beitrag wurde zuletzt bearbeitet: 25.02.2019, 09:03 von X.)"
+        m = re.search(r"(?:modified|bearbeitet):\s*(.+?)\s+(?:by|von)\s", text)
         if m:
             text = m.group(1)
         return super().parse_date_text(text.strip(" ,()"), page)

@@ -25,8 +25,10 @@ from parsel import Selector, SelectorList
 from crawler.engines.base import Engine, Page, ThreadPage, first_text, to_int
 from normalize.model import RawPost, RawQuote
 
-# "Last edited by X on DATE, edited 2 times in total." / "by X » DATE" -> DATE
-_EDITED = re.compile(r"^.*?\bon\s+(.+?)(?:[,;]\s*edited\s+\d+.*)?$", re.I | re.S)
+# "Last edited by X on DATE, edited 2 times in total." (German: "Zuletzt geändert von X am DATE,
+# insgesamt 2-mal geändert.") -> DATE
+_EDITED = re.compile(r"^.*?\b(?:on|am)\s+(.+?)(?:[,;]\s*(?:edited|insgesamt)\b.*)?$", re.I | re.S)
+_EDIT_NOTE = re.compile(r"\bedited\b|geändert", re.I)
 _BYLINE = re.compile(r"^.*»", re.S)
 # phpBB 2 / subsilver2: the line between a post and its signature
 _SIGNATURE_LINE = re.compile(r"(?:<br\s*/?>\s*)?_{10,}\s*(?:<br\s*/?>)?")
@@ -75,7 +77,7 @@ class _PhpBBCommon(Engine):
     def parse_date_text(self, text: str, page: Page) -> datetime | None:
         # the text around a date: "by X » DATE", "Posted: DATE", "Last edited by X on DATE, edited…"
         text = _BYLINE.sub("", text)
-        m = _EDITED.match(text) if re.search(r"\bedited\b", text, re.I) else None
+        m = _EDITED.match(text) if _EDIT_NOTE.search(text) else None
         if m:
             text = m.group(1)
         text = re.sub(r"^\s*(?:Posted|Post subject)\s*:\s*", "", text, flags=re.I)
