@@ -119,11 +119,15 @@ class Generic(Engine):
         )
 
     def parse_date_text(self, text: str, page: Page) -> datetime | None:
-        """Visible dates in the page's language or a common forum language: dateparser's guess among
-        all its ~200 locales takes half a second for a string it cannot read."""
+        """Visible dates in the page's language (`html[lang]`, else English), then, for text with
+        non-ASCII letters, in a common forum language: dateparser's guess among all its ~200
+        locales takes half a second for a string it cannot read."""
         lang = (page.xpath("/html/@lang").get() or "").split("-")[0].lower()
         first = [lang] if lang.isalpha() and len(lang) == 2 else ["en"]
-        for languages in (first, [x for x in _DATE_LANGUAGES if x not in first]):  # each language loads once
+        tries = [first]
+        if re.search(r"[^\x00-\x7f]", text):  # another language's month or day names (loading each costs)
+            tries.append([x for x in _DATE_LANGUAGES if x not in first])
+        for languages in tries:
             parsed = dates.parse_text(text, languages=languages, relative_base=page.fetched_at,
                                       timezone_name=self.timezone_name)
             if parsed:
