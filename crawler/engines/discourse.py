@@ -62,7 +62,8 @@ class Discourse(Engine):
         "creator_note": ".//span[contains(concat(' ', @class, ' '), ' creator ')]/text()",
         "body": "div.post[itemprop=text]",
         # attributed quotes, and bare Markdown `>` blockquotes (quotes with no author)
-        "quote": f".//{_QUOTE}[not(ancestor::{_QUOTE})] | .//blockquote[not(ancestor::aside)][not(ancestor::blockquote)]",
+        "quote": f".//{_QUOTE}[not(ancestor::{_QUOTE})] "
+                 "| .//blockquote[not(ancestor::aside)][not(ancestor::blockquote)]",
         "quote_author_attr": "@data-username",
         "quote_author_text": "div.title",
         "quote_post_id_attr": "@data-post",
@@ -181,8 +182,9 @@ class Discourse(Engine):
         have = {p.get("id") for p in posts}
         missing = [pid for pid in stream.get("stream") or [] if pid not in have]
         base = self._base(url)
-        follow = [f"{base}/t/{topic_id}/posts.json?" + urlencode([("post_ids[]", pid) for pid in missing[i:i + _API_CHUNK]])
-                  for i in range(0, len(missing), _API_CHUNK)]
+        chunks = [missing[i:i + _API_CHUNK] for i in range(0, len(missing), _API_CHUNK)]
+        follow = [f"{base}/t/{topic_id}/posts.json?" + urlencode([("post_ids[]", pid) for pid in chunk])
+                  for chunk in chunks]
         return ApiPage(threads=[self._thread_page(base, topic_id, posts, fetched_at, page_number=1)], follow=follow)
 
     def _read_posts_chunk(self, url: str, data: dict, fetched_at: datetime) -> ApiPage:
@@ -224,8 +226,8 @@ class Discourse(Engine):
         cooked = p.get("cooked") or ""
         holder = lxml.html.fragment_fromstring(cooked or "<p></p>", create_parent="div")
         self._quoting_topic, self._quoting_by_number = topic_id, False
-        body_html, quotes = self.body_and_quotes(Selector(root=holder), Page(url=base, selector=Selector(text="<html/>"),
-                                                                             fetched_at=fetched_at))
+        page = Page(url=base, selector=Selector(text="<html/>"), fetched_at=fetched_at)
+        body_html, quotes = self.body_and_quotes(Selector(root=holder), page)
         posted_at = dates.parse_machine(p.get("created_at"))
         edited_at = dates.parse_machine(p.get("updated_at")) if (p.get("version") or 1) > 1 else None
         username = p.get("username")

@@ -88,7 +88,8 @@ class Flarum(Engine):
         document = self._document(page)
         included = document.get("included") or []
         self._users = {u["id"]: u.get("attributes") or {} for u in included if u.get("type") == "users"}
-        groups = {g["id"]: (g.get("attributes") or {}).get("nameSingular") for g in included if g.get("type") == "groups"}
+        groups = {g["id"]: (g.get("attributes") or {}).get("nameSingular")
+                  for g in included if g.get("type") == "groups"}
         # a member's first group badge ("Moderator", "Contributor") is the title the theme shows
         self._groups = {u["id"]: groups.get(refs[0]["id"]) for u in included if u.get("type") == "users"
                         and (refs := (((u.get("relationships") or {}).get("groups") or {}).get("data") or []))}

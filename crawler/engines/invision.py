@@ -36,7 +36,8 @@ class Invision(Engine):
     SELECTORS = {
         "post": "article[id^='elComment_']",
         "post_id": "@id",
-        "author": "h3.cAuthorPane_author a || h3.cAuthorPane_author || h3.ipsEntry__username > a || .ipsEntry__username",
+        "author": "h3.cAuthorPane_author a || h3.cAuthorPane_author || h3.ipsEntry__username > a "
+                  "|| .ipsEntry__username",
         "author_url": ".cAuthorPane_author a::attr(href) || .ipsEntry__username a::attr(href)",
         # a member's own title first, then the rank, then the group ("Member", "Silver Partner")
         "author_title": "li[data-role=rank-title] || li[data-role=group] || .ipsEntry__author-column .ipsEntry__group "

@@ -30,7 +30,8 @@ class NodeBB(Engine):
         "post_id": "@data-pid",
         "author": "@data-username || [itemprop=author] meta[itemprop=name]::attr(content)",
         "author_id": "@data-uid",
-        "author_url": ".post-header a[data-username]::attr(href) || [itemprop=author] meta[itemprop=url]::attr(content)",
+        "author_url": ".post-header a[data-username]::attr(href) "
+                      "|| [itemprop=author] meta[itemprop=url]::attr(content)",
         "author_title": ".post-header a.badge .badge-text || .post-header .badge",
         "date_attr": "@data-timestamp || meta[itemprop=datePublished]::attr(content)",
         "edited_attr": "[component='post/editor'] .timeago::attr(title)",
@@ -41,8 +42,8 @@ class NodeBB(Engine):
         "remove": "script, style",
         "title": "h1 [component='topic/title'] || [component='topic/title'] || h1[component='post/header']",
         # every crumb but Home and the current page
-        "breadcrumbs": "(//ol[contains(@class, 'breadcrumb')])[1]/li[not(@component='breadcrumb/current')][position() > 1]"
-                       "//a//*[@itemprop='name']",
+        "breadcrumbs": "(//ol[contains(@class, 'breadcrumb')])[1]"
+                       "/li[not(@component='breadcrumb/current')][position() > 1]//a//*[@itemprop='name']",
         "next_page": "[component=pagination] li.next:not(.disabled) a::attr(href)",
         "thread_row": "li[component='category/topic']",
         "row_link": "[component='topic/header'] a::attr(href)",
