@@ -167,7 +167,7 @@ def test_every_crawler_view_selector_matches_the_fixture():
     post_scoped = {"post_id", "author", "author_url", "date_attr", "date_text", "modified_attr", "body", "likes",
                    "position"}
     quote_scoped = {"quote_author_attr", "quote_author_text", "quote_post_id_attr", "quote_body"}
-    row_scoped = {"row_link", "row_title", "row_replies"}
+    row_scoped = {"row_link", "row_title", "row_replies", "row_last_post_text"}
     posts = select(topic, engine.sel["post"])
     quotes = [q for p in posts for q in select(p, engine.sel["quote"])]
     rows = select(index, engine.sel["thread_row"])
@@ -274,3 +274,10 @@ def test_recrawl_reads_only_the_topics_that_moved(serve_forum, tmp_path):
     assert topics == {GROWN_THREAD_ID, NEW_THREAD_ID}
     stored = sqlite_rows(db, "SELECT count(*) FROM posts")[0][0]
     assert stored == len(demo_forum().posts()) + len(CHANGES.new_post_ids)
+
+
+def test_crawler_view_topic_list_gives_replies_and_activity_day():
+    link = Discourse().thread_links(html_page(DiscourseSite(), "/"))[0]
+    newest = max(demo_forum().threads(), key=lambda t: t.last_post_at)
+    assert (link.thread_id, link.replies) == (str(newest.thread_id), len(newest.posts) - 1)
+    assert link.last_post_at.date() == newest.last_post_at.date()

@@ -71,3 +71,10 @@ def test_post_missing_from_the_payload_is_skipped_not_misattributed():
     doc = extract_html(html, url=f"{ROOT}/d/{LONG.thread_id}-{LONG.slug}")
     ids = [p["post_id"] for p in doc["posts"]]
     assert str(first.post_id) not in ids and ids == [str(p.post_id) for p in LONG.posts[1:demo_forum().posts_per_page]]
+
+
+def test_index_links_carry_reply_count_and_last_post_time():
+    link = Flarum().thread_links(page("/"))[0]
+    newest = max(demo_forum().threads(), key=lambda t: t.last_post_at)
+    assert (link.thread_id, link.title, link.replies, link.last_post_at) == (
+        str(newest.thread_id), newest.title, len(newest.posts) - 1, newest.last_post_at)

@@ -79,6 +79,7 @@ class Discourse(Engine):
         "row_link": "a.raw-topic-link::attr(href)",
         "row_title": "a.raw-topic-link",
         "row_replies": "td.replies span.posts",
+        "row_last_post_text": "td:last-child",  # the activity column: "March 15, 2025"
         "thread_link": "a.raw-topic-link::attr(href)",
     }
     THREAD_ID_PATTERN = r"/t/(?:[^/]+/)?(\d+)"

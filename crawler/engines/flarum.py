@@ -8,8 +8,8 @@ editedAt, likes, user) and their users. The no-JS view has no ids or dates, so e
 matched, in order, with the next loaded post of the same author in the payload. Quotes are
 `blockquote` whose `a.PostMention[data-id]` names the quoted post and its author; reply mentions
 ("@name" as a PostMention link) stay part of the text. Discussion URLs are `/d/{id}-{slug}`, pages
-`?page=N` with `link[rel=next]`; the no-JS index lists every discussion, so no tag page needs a
-visit. Tags are the forums (the forum path: a child tag after its parent).
+`?page=N` with `link[rel=next]`; the no-JS index lists every discussion (reply count and last post
+time come from the payload's discussions), so no tag page needs a visit. Tags are the forums (the forum path: a child tag after its parent).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import lxml.html
 from parsel import Selector
 
 from crawler.engines import dates
-from crawler.engines.base import Engine, Page, ThreadPage, first_text
+from crawler.engines.base import Engine, Page, ThreadLink, ThreadPage, first_text
 from normalize.model import RawPost
 
 _CONTENT = "noscript#flarum-content"
@@ -65,6 +65,20 @@ class Flarum(Engine):
         if "flarum_session" in page.cookies:
             score += 0.1
         return min(score, 1.0)
+
+    def thread_links(self, page: Page) -> list[ThreadLink]:
+        """The no-JS list's discussion links, with reply count and last post time from the payload."""
+        links = super().thread_links(page)
+        data = self._document(page).get("data")
+        listed = {str(d.get("id")): d.get("attributes") or {} for d in data or [] if isinstance(d, dict)} \
+            if isinstance(data, list) else {}
+        for link in links:
+            attrs = listed.get(link.thread_id or "", {})
+            if isinstance(attrs.get("commentCount"), int):
+                link.replies = attrs["commentCount"] - 1
+            link.last_post_at = dates.parse_machine(attrs.get("lastPostedAt"))
+            link.title = attrs.get("title") or link.title
+        return links
 
     def next_page(self, page: Page) -> str | None:
         href = page.css("link[rel=next]::attr(href)").get()
