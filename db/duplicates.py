@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Iterator
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
@@ -38,6 +37,9 @@ def shingles(text: str) -> set[bytes]:
 
 def find_duplicates(posts: Iterable[tuple[int, str]]) -> Iterator[tuple[int, int]]:
     """(duplicate id, original id) for `posts` given as (id, text), originals first."""
+    # imported here: datasketch brings SciPy, a second of start-up for every command that never dedups
+    from datasketch import MinHash, MinHashLSH  # noqa: PLC0415
+
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     originals: dict[int, np.ndarray] = {}
     for post_id, text in posts:
