@@ -281,3 +281,26 @@ def test_crawler_view_topic_list_gives_replies_and_activity_day():
     newest = max(demo_forum().threads(), key=lambda t: t.last_post_at)
     assert (link.thread_id, link.replies) == (str(newest.thread_id), len(newest.posts) - 1)
     assert link.last_post_at.date() == newest.last_post_at.date()
+
+
+def test_browser_page_takes_ids_and_titles_from_its_preloaded_topic_json():
+    from html import escape
+
+    site = DiscourseSite()
+    topic = site.topic_json(str(LONG.thread_id)).bytes().decode("utf-8")
+    preloaded = escape(json.dumps({f"topic_{LONG.thread_id}": topic}), quote=True)
+    html = site.handle(quoting_topic_path()).bytes().decode("utf-8").replace(
+        "<body class=\"crawler \">", f'<body class="crawler "><div class="hidden" id="data-preloaded" '
+                                     f'data-preloaded="{preloaded}"></div>', 1)
+    doc = extract_html(html, url=ROOT + quoting_topic_path())
+    shown = LONG.posts[:demo_forum().posts_per_page]
+    assert [p["post_id"] for p in doc["posts"]] == [str(p.post_id) for p in shown]
+    assert [p["author_title"] for p in doc["posts"]] == [p.author.title for p in shown]
+    assert [[q["post_id"] for q in p["quotes"]] for p in doc["posts"]] == \
+        [[str(p.quote_of.post_id)] if p.quote_of else [] for p in shown]
+    # page 2 is not in the preloaded chunk of 5: its posts keep their numbers, none mixed
+    page2 = site.handle(quoting_topic_path() + "?page=2").bytes().decode("utf-8").replace(
+        "<body class=\"crawler \">", f'<body class="crawler "><div class="hidden" id="data-preloaded" '
+                                     f'data-preloaded="{preloaded}"></div>', 1)
+    doc2 = extract_html(page2, url=ROOT + quoting_topic_path() + "?page=2")
+    assert [p["post_id"] for p in doc2["posts"]] == [str(p.position) for p in LONG.posts[5:10]]

@@ -17,8 +17,10 @@ posts are skipped. Topics fetched through posts.json take their title and catego
 JSON read before them; the engine keeps that per crawl (one engine per spider).
 
 Crawler view (`forumsift extract` on saved pages; what browsers get inside <noscript> and bots
-get as the page): posts `div.topic-body.crawler-post#post_N`, N being the post number, which is
-the post id there (the page carries no global ids); small actions show as posts whose author
+get as the page): posts `div.topic-body.crawler-post#post_N`, N being the post number. A page
+saved from a browser also carries the topic JSON's first chunk in `#data-preloaded`: when it
+holds every post of the page, posts get their API ids and user titles from it; otherwise (bots'
+pages, later pages) the post number stands in as the post id; small actions show as posts whose author
 link is followed by a label ("system Closed") and are skipped; author `span.creator [itemprop=name]`, date
 `time.post-time[datetime]`, edits `meta[itemprop=dateModified]`, body `div.post[itemprop=text]`,
 quotes `aside.quote[data-username][data-post][data-topic]` with a `div.title` and a blockquote.
@@ -27,6 +29,7 @@ JavaScript shell and is reported as such, not read.
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -259,7 +262,33 @@ class Discourse(Engine):
         topic_id = self.thread_id(page.url)
         self._quoting_topic = int(topic_id) if topic_id else None
         self._quoting_by_number = True
-        return super().thread(page)
+        thread = super().thread(page)
+        preloaded = self._preloaded_posts(page, topic_id)
+        # the API's ids only when every post of the page is in the preloaded chunk: one page never
+        # mixes the two kinds of id
+        if preloaded and all(post.position in preloaded for post in thread.posts):
+            for post in thread.posts:
+                meta = preloaded[post.position]
+                post.post_id = str(meta["id"])
+                post.author_id = str(meta["user_id"]) if meta.get("user_id") is not None else None
+                post.author_title = meta.get("user_title") or None
+                for quote in post.quotes:
+                    quoted = preloaded.get(int(quote.post_id)) if quote.post_id else None
+                    quote.post_id = str(quoted["id"]) if quoted else None
+        return thread
+
+    def _preloaded_posts(self, page: Page, topic_id: str | None) -> dict[int, dict]:
+        """post number -> post, from the topic JSON a browser's page carries in #data-preloaded
+        (its first chunk of posts); {} for the crawler view served to bots, which has none."""
+        raw = page.css("#data-preloaded::attr(data-preloaded)").get()
+        if not raw or not topic_id:
+            return {}
+        try:
+            topic = json.loads(json.loads(raw).get(f"topic_{topic_id}") or "{}")
+        except (ValueError, AttributeError, TypeError):
+            return {}
+        posts = (topic.get("post_stream") or {}).get("posts") or []
+        return {p["post_number"]: p for p in posts if isinstance(p, dict) and p.get("post_number") and p.get("id")}
 
     def parse_post(self, node: Selector, page: Page) -> RawPost | None:
         note = " ".join(" ".join(node.xpath(self.sel["creator_note"]).getall()).split())
