@@ -10,9 +10,9 @@ hundred), words are drawn from wordfreq's English list by their real frequency, 
 
     python bench/db.py                         # 1,000,000 posts, SQLite and PostgreSQL
     python bench/db.py --posts 100000 --dialect sqlite
-    python bench/db.py --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python bench/db.py --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/forumsift_bench
 
-The PostgreSQL database given is emptied first (schema public dropped).
+The PostgreSQL database given is created if missing and emptied first (schema public dropped).
 """
 from __future__ import annotations
 
@@ -149,9 +149,19 @@ def bench(url: str, posts: int) -> None:
 
 
 def _reset_pg(url: str) -> None:
+    """Create the benchmark's own database if needed (not the tests' one: test runs empty theirs
+    at any moment), and empty it."""
+    from sqlalchemy import make_url, text  # noqa: PLC0415
+
     from db.migrate import empty_postgresql  # noqa: PLC0415
     from db.store import make_engine  # noqa: PLC0415
 
+    name = make_url(url).database
+    server = make_engine(make_url(url).set(database="postgres").render_as_string(hide_password=False))
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
     engine = make_engine(url)
     empty_postgresql(engine)
     engine.dispose()
@@ -161,7 +171,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--dialect", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/forumsift_bench",
+                        help="database to build (created if missing, emptied first)")
     parser.add_argument("--sqlite-path", help="SQLite file to build (default: a temporary one)")
     args = parser.parse_args()
     if args.dialect in ("sqlite", "both"):

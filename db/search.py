@@ -48,16 +48,25 @@ class Filters:
     articles: bool = False  # only threads' opening posts, from the `articles` view
 
 
-def source(filters: Filters) -> tuple[FromClause, dict[str, ColumnElement[Any]]]:
-    """The FROM clause and the uniformly named columns of posts (or articles) a filter applies to."""
+def source(filters: Filters, minimal: bool = False) -> tuple[FromClause, dict[str, ColumnElement[Any]]]:
+    """The FROM clause and the uniformly named columns of posts (or articles) a filter applies to;
+    `minimal` joins only the tables the filters need (for ranking every match, where each join
+    costs a lookup per matching post)."""
     if filters.articles:
         a = articles.c
         return articles, {"id": a.post_id, "thread_id": a.thread_id, "site": a.site, "forum": a.forum,
                           "forum_path": a.forum_path, "title": a.headline, "author": a.author,
                           "posted_at": a.posted_at, "lang": a.lang, "url": a.url, "duplicate_of": a.duplicate_of,
                           "clean_text": a.clean_text}
-    joined = (Post.__table__.join(Thread, Thread.id == Post.thread_id).join(Site, Site.id == Post.site_id)
-              .outerjoin(Forum, Forum.id == Thread.forum_id).outerjoin(Author, Author.id == Post.author_id))
+    joined: FromClause = Post.__table__
+    if not minimal or filters.forum:
+        joined = joined.join(Thread, Thread.id == Post.thread_id)
+    if not minimal or filters.site:
+        joined = joined.join(Site, Site.id == Post.site_id)
+    if not minimal or filters.forum:
+        joined = joined.outerjoin(Forum, Forum.id == Thread.forum_id)
+    if not minimal or filters.author:
+        joined = joined.outerjoin(Author, Author.id == Post.author_id)
     return joined, {"id": Post.id, "thread_id": Post.thread_id, "site": Site.base_url, "forum": Forum.title,
                     "forum_path": Forum.path_key, "title": Thread.title, "author": Author.name,
                     "posted_at": Post.posted_at, "lang": Post.lang, "url": Post.page_url,
@@ -110,13 +119,18 @@ def search(conn: Connection, query: str, filters: Filters | None = None, limit: 
 # -- SQLite -------------------------------------------------------------------------------------
 def _sqlite_search(filters: Filters, limit: int) -> Select:
     fts = table("posts_fts", column("rowid"))
-    from_, cols = source(filters)
+    match = text("posts_fts MATCH :q")
     rank = literal_column("bm25(posts_fts, 1.0, 2.0)")
+    # rank every match, but join the rest and make snippets for the best few only
+    narrow, narrow_cols = source(filters, minimal=True)
+    ranked = (select(fts.c.rowid.label("id"), rank.label("rank"))
+              .select_from(fts.join(narrow, narrow_cols["id"] == fts.c.rowid))
+              .where(match, *where(filters, narrow_cols)).order_by(rank).limit(limit).cte("ranked"))
+    from_, cols = source(filters)
     snippet = literal_column(f"snippet(posts_fts, 0, '{HIGHLIGHT}', '{HIGHLIGHT}', '…', {SNIPPET_WORDS})")
-    return (select(*(cols[c].label(c) for c in HIT_COLUMNS), snippet.label("snippet"), (-rank).label("score"))
-            .select_from(fts.join(from_, cols["id"] == fts.c.rowid))
-            .where(text("posts_fts MATCH :q"), *where(filters, cols))
-            .order_by(rank).limit(limit))
+    return (select(*(cols[c].label(c) for c in HIT_COLUMNS), snippet.label("snippet"), (-ranked.c.rank).label("score"))
+            .select_from(ranked.join(fts, fts.c.rowid == ranked.c.id).join(from_, cols["id"] == ranked.c.id))
+            .where(match).order_by(ranked.c.rank))
 
 
 _TERM = re.compile(r'(-?)"([^"]*)"|(\S+)')
