@@ -98,3 +98,22 @@ def test_advert_inside_a_post_is_not_text():
         '<p>Advertisement (gone after <a href="/register/">registration</a>)</p></div>', 1)
     doc = extract_html(html, url=f"{ROOT}/topic/{LONG.thread_id}-{LONG.slug}/")
     assert "Advertisement" not in doc["posts"][0]["text"]
+
+
+def test_ips5_topic_pages_are_read_like_ips4():
+    from fixtures.invision4.ips5 import Invision5Site
+
+    engine, site, read, url = Invision(), Invision5Site(), [], f"/topic/{LONG.thread_id}-{LONG.slug}/"
+    while url:
+        html = site.handle(url).bytes().decode("utf-8")
+        assert "ipsEntry__post" in html and "ipsComment_meta" not in html
+        thread = engine.thread(Page.from_html(html, ROOT + url))
+        assert thread.title == LONG.title and thread.forum_path == [LONG.forum.title]
+        read += thread.posts
+        url = thread.next_page[len(ROOT):].split("#")[0] if thread.next_page else None
+    assert [(p.post_id, p.position, p.author, p.author_title) for p in read] == \
+        [(str(p.post_id), p.position, p.author.name, p.author.title) for p in LONG.posts]
+    for got, want in zip(read, LONG.posts):
+        assert got.posted_at == want.posted_at and (got.likes or 0) == want.likes
+        assert got.edited_at == (want.edited_at.replace(second=0) if want.edited_at else None)
+        assert bool(got.signature_html) == bool(want.author.signature) and "Edited" not in got.body_html
