@@ -34,6 +34,7 @@ _DATE_PROPS = ("datePublished", "dateCreated")
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "select", "option", "button", "textarea",
          "iframe", "input"}
 _CHROME_TAGS = {"nav", "form", "footer", "aside"}
+_INLINE = {"a", "span", "b", "i", "em", "strong", "br", "img"}
 _USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people|author|authors|account)"
                         r"(?:/|\.php|[?=#-]|$)|/~[\w.-]+/?$|[?&](?:u|user|userid|uid|showuser|member|who)=|/@[\w.-]+/?$|"
                         r"/(?:user|member|profile|u)[-_]?\w*\.(?:php|html?)", re.I)
@@ -285,7 +286,7 @@ def _index(body: Any) -> _PageIndex:
 
 def _marker(el: Any, length: int) -> str | None:
     """'author' or 'date' when `el` looks like one in a post header."""
-    if el.tag == "time" or any(el.get(a) for a in _DATE_ATTRS):
+    if el.tag == "time" or (len(el.attrib) and any(el.get(a) for a in _DATE_ATTRS)):
         return "date"
     if length == 0 or length > 60:
         return None
@@ -435,22 +436,29 @@ def _choose_bodies(records: list[Record], index: _PageIndex) -> None:
     coverage: Counter[tuple[Any, ...]] = Counter()
     candidates: list[dict[tuple[Any, ...], Any]] = []
     for rec in records:
-        nested_set = set(rec.nested)
-        markers = set(rec.chrome)
+        inside_nested: set[Any] = set()
+        nested_text: Counter[Any] = Counter()  # element -> text of the nested records inside it
+        for n in rec.nested:
+            if n not in inside_nested:
+                for anc in n.iterancestors():
+                    if anc is rec.node:
+                        break
+                    nested_text[anc] += index.text.get(n, 0)
+            inside_nested.update(n.iter())
+        header: set[Any] = set()  # the author and date, and everything holding them
+        for m in rec.chrome:
+            header.add(m)
+            header.update(m.iterancestors())
         seen: dict[tuple[Any, ...], Any] = {}
         for el in rec.node.iterdescendants():
-            if not isinstance(el.tag, str) or el.tag in _SKIP or el in nested_set or el.tag in {"a", "span", "b", "i", "em",
-                                                                                                "strong", "br", "img"}:
+            if (not isinstance(el.tag, str) or el.tag in _SKIP or el.tag in _INLINE or el in inside_nested
+                    or el in header):
                 continue
-            if any(a in nested_set for a in el.iterancestors() if a is not rec.node):
-                continue
-            if any(m is el or el in m.iterancestors() for m in markers):
-                continue  # holds the author or the date: a header or the whole post, not the body
             key = _key(el)
             if key in seen:
                 continue
             seen[key] = el
-            totals[key] += _own_text(el, [n for n in rec.nested], index)
+            totals[key] += index.text.get(el, 0) - nested_text.get(el, 0)
             coverage[key] += 1
         candidates.append(seen)
     if not totals:
