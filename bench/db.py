@@ -137,12 +137,15 @@ def measure_queries(store: db.Store) -> dict[str, tuple[float, float]]:
     return out
 
 
-def bench(url: str, posts: int) -> None:
-    print(f"{url}: building {posts:,} posts …", flush=True)
+def bench(url: str, posts: int, build: bool = True) -> None:
     store = db.open(url)
-    rate, cpu_rate = ingest(store, posts)
-    print(f"ingest: {rate:,.0f} posts/s ({cpu_rate:,.0f} per CPU second of this process; {posts:,} posts, "
-          f"batches of {BATCH})")
+    if build:
+        print(f"{url}: building {posts:,} posts …", flush=True)
+        rate, cpu_rate = ingest(store, posts)
+        print(f"ingest: {rate:,.0f} posts/s ({cpu_rate:,.0f} per CPU second of this process; {posts:,} posts, "
+              f"batches of {BATCH})")
+    else:
+        print(f"{url}: {store.counts()['posts']:,} posts already there")
     for name, (p50, p95) in measure_queries(store).items():
         print(f"  query {name:24} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
     store.close()
@@ -174,15 +177,20 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/forumsift_bench",
                         help="database to build (created if missing, emptied first)")
     parser.add_argument("--sqlite-path", help="SQLite file to build (default: a temporary one)")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="time the queries on the database built by an earlier run (--sqlite-path, --pg-url)")
     args = parser.parse_args()
+    build = not args.queries_only
     if args.dialect in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(args.sqlite_path or Path(tmp) / "bench.db")
-            path.unlink(missing_ok=True)
-            bench(f"sqlite:///{path}", args.posts)
+            if build:
+                path.unlink(missing_ok=True)
+            bench(f"sqlite:///{path}", args.posts, build)
     if args.dialect in ("postgresql", "both"):
-        _reset_pg(args.pg_url)
-        bench(args.pg_url, args.posts)
+        if build:
+            _reset_pg(args.pg_url)
+        bench(args.pg_url, args.posts, build)
 
 
 if __name__ == "__main__":
