@@ -8,6 +8,8 @@ import pytest
 
 from fixtures.badinput.pages import BAD_CASES, GERMAN_POSTS, RUSSIAN_POSTS, BadInputSite
 from fixtures.content import demo_forum
+from fixtures.site import Response
+from fixtures.xenforo2.site import XenForo2Site
 from tests.conftest import forumsift, scrapy_crawl, sqlite_rows
 from tests.expected import words
 from tests.test_incremental import stat
@@ -74,9 +76,16 @@ def test_walls_and_challenges_are_not_stored_as_posts(bad_crawl):
     assert "login wall" in run.stderr and "bot challenge" in run.stderr  # the reasons are logged
 
 
+class BrokenThreads(XenForo2Site):
+    """A forum whose every thread page is a server error."""
+
+    def thread_page(self, slug: str, thread_id: str, page: str | None = None) -> Response:
+        return Response(500, "<html><head><title>Error</title></head><body>500</body></html>")
+
+
 def test_a_crawl_with_too_many_failed_pages_exits_non_zero(serve_forum, tmp_path):
-    server = serve_forum(BadInputSite())
+    server = serve_forum(BrokenThreads())
     run = forumsift("crawl", server.url, "--db", str(tmp_path / "forum.db"), "-s", "DOWNLOAD_DELAY=0",
-                    "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_TIMEOUT=2", "-s", "FORUMSIFT_MAX_FAILED_PAGES=3")
+                    "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "RETRY_TIMES=0", "-s", "FORUMSIFT_MAX_FAILED_PAGES=3")
     assert run.returncode != 0, run.stdout + run.stderr
     assert "more than 3 pages failed" in run.stderr
