@@ -92,8 +92,9 @@ class Discourse(Engine):
         super().__init__(*args, **kwargs)
         self._start_url: str | None = None
         self._categories: dict[int, tuple[str, int | None]] = {}  # id -> (name, parent id)
-        self._topics: dict[int, dict[str, Any]] = {}  # id -> title, slug, category_id (for posts.json)
-        self._post_ids: dict[tuple[int, int], str] = {}  # (topic id, post number) -> post id
+        # topics whose posts.json chunks are still to come: title, slug, category_id, the chunks
+        # pending and {post number: post id} (for quotes); dropped after the last chunk
+        self._topics: dict[int, dict[str, Any]] = {}
         self._quoting_topic: int | None = None  # the topic whose posts are being read, for quotes
         self._quoting_by_number = False
 
@@ -179,8 +180,6 @@ class Discourse(Engine):
 
     def _read_topic(self, url: str, data: dict, fetched_at: datetime) -> ApiPage:
         topic_id = int(data["id"])
-        self._topics[topic_id] = {"title": data.get("title"), "slug": data.get("slug"),
-                                  "category_id": data.get("category_id")}
         stream = data["post_stream"]
         posts = stream.get("posts") or []
         have = {p.get("id") for p in posts}
@@ -189,23 +188,33 @@ class Discourse(Engine):
         chunks = [missing[i:i + _API_CHUNK] for i in range(0, len(missing), _API_CHUNK)]
         follow = [f"{base}/t/{topic_id}/posts.json?" + urlencode([("post_ids[]", pid) for pid in chunk])
                   for chunk in chunks]
-        return ApiPage(threads=[self._thread_page(base, topic_id, posts, fetched_at, page_number=1)], follow=follow)
+        self._topics[topic_id] = {"title": data.get("title"), "slug": data.get("slug"),
+                                  "category_id": data.get("category_id"), "pending": len(chunks), "numbers": {}}
+        page = self._thread_page(base, topic_id, posts, fetched_at, page_number=1)
+        if not chunks:
+            del self._topics[topic_id]
+        return ApiPage(threads=[page], follow=follow)
 
     def _read_posts_chunk(self, url: str, data: dict, fetched_at: datetime) -> ApiPage:
         posts = (data.get("post_stream") or {}).get("posts") or []
         if not posts:
             return ApiPage()
         topic_id = int(data.get("id") or posts[0]["topic_id"])
-        return ApiPage(threads=[self._thread_page(self._base(url), topic_id, posts, fetched_at, page_number=None)])
+        page = self._thread_page(self._base(url), topic_id, posts, fetched_at, page_number=None)
+        topic = self._topics.get(topic_id)
+        if topic is not None:
+            topic["pending"] -= 1
+            if topic["pending"] <= 0:  # the last chunk: nothing more asks for this topic
+                del self._topics[topic_id]
+        return ApiPage(threads=[page])
 
     def _thread_page(self, base: str, topic_id: int, posts: list[dict], fetched_at: datetime,
                      page_number: int | None) -> ThreadPage:
         topic = self._topics.get(topic_id) or {}
         slug = topic.get("slug") or (posts[0].get("topic_slug") if posts else None) or "topic"
         thread_url = f"{base}/t/{slug}/{topic_id}"
-        for p in posts:
-            if p.get("post_number") is not None:
-                self._post_ids[(topic_id, int(p["post_number"]))] = str(p["id"])
+        numbers = topic.setdefault("numbers", {})
+        numbers.update({int(p["post_number"]): str(p["id"]) for p in posts if p.get("post_number") is not None})
         raw_posts = [post for p in posts if (post := self._api_post(base, topic_id, p, fetched_at))]
         first_number = min((p.position for p in raw_posts if p.position), default=1)
         return ThreadPage(
@@ -254,7 +263,7 @@ class Discourse(Engine):
             if self._quoting_by_number:
                 quote.post_id = number if topic_id == self._quoting_topic else None
             elif topic_id is not None:
-                quote.post_id = self._post_ids.get((topic_id, int(number)))
+                quote.post_id = (self._topics.get(topic_id) or {}).get("numbers", {}).get(int(number))
         return quote
 
     # -- crawler view (saved pages) -------------------------------------------------------------
