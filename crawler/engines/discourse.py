@@ -13,8 +13,10 @@ JSON API (what the spider uses; no HTML parsing):
 Post fields read: id, post_number, username, user_id, user_title, created_at, updated_at + version
 (edited when version > 1), cooked (the post's HTML), actions_summary id 2 (likes),
 user_signature (discourse-signatures plugin). Small-action rows ("closed the topic") and deleted
-posts are skipped. Topics fetched through posts.json take their title and category from the topic
-JSON read before them; the engine keeps that per crawl (one engine per spider).
+posts are skipped. Chunks fetched through posts.json take their title and category from the topic
+JSON read before them: the engine (one per spider) keeps a topic's until its last chunk is read. A
+chunk read without its topic (a crawl resumed from a JOBDIR) comes without them, and the store
+keeps what it already has.
 
 Crawler view (`forumsift extract` on saved pages; what browsers get inside <noscript> and bots
 get as the page): posts `div.topic-body.crawler-post#post_N`, N being the post number. A page
