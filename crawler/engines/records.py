@@ -240,7 +240,7 @@ def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
     if index.dates.get(body) or index.authors.get(body):
         return None  # a block that holds its own date or author is a record, not a body
     links = sum(len(_clean(t)) for t in body.xpath(".//a//text()"))
-    if links > 0.3 * index.text[body]:
+    if links > 0.75 * index.text[body]:  # a list of links (related threads), not a post
         return None
     header = body
     for _ in range(4):
