@@ -3,7 +3,7 @@ forum) or from the page's structure (repeated records with an author and a date)
 from __future__ import annotations
 
 from crawler.engines import DETECT_THRESHOLD, Page, detect_engine
-from crawler.engines.generic import DETECTED, Generic
+from crawler.engines.generic import DETECTED, INDEX_DETECTED, Generic
 from fixtures.content import demo_forum
 from fixtures.server import make_site
 from tests.fixture_pages import BASE
@@ -148,3 +148,19 @@ def test_common_date_texts_are_read_without_dateparser_and_agree_with_it():
     for text in ["3 hours ago", "Yesterday at 10:15", "21. Dezember 2015, 09:30", "12/03/2024 10:00", "Mayday 3, 2020"]:
         assert _quick_date(text, "UTC") is None, text  # left to dateparser
     assert _quick_date("Feb 30, 2024", "UTC") is None  # no such day
+
+
+THREAD_LIST = """<html><head><title>Repairs - Dockside Talk</title></head><body><h1>Repairs</h1><table class="topics">""" + "".join(
+    f'<tr class="topic"><td><a class="title" href="/t/{n}-mast-step-question-number-{n}">Mast step question number {n} '
+    f'and what to do about the soft wood under it</a></td><td>by <a href="/u/user{n}">user{n}</a></td>'
+    f'<td class="last">3 March 2021, 14:0{n}</td><td><a href="/u/last{n}">last{n}</a></td></tr>' for n in range(1, 8)) + \
+    "</table></body></html>"
+
+
+def test_a_thread_list_is_no_thread():
+    page = Page.from_html(THREAD_LIST, "https://dockside.example/f/3-repairs")
+    engine = Generic()
+    assert not engine.is_thread_page(page)
+    assert engine.detect(page) == INDEX_DETECTED
+    assert [link.url for link in engine.thread_links(page)][:2] == ["https://dockside.example/t/1-mast-step-question-number-1",
+                                                                   "https://dockside.example/t/2-mast-step-question-number-2"]

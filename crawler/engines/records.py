@@ -345,6 +345,9 @@ def _best_group(body: Any, index: _PageIndex, min_records: int) -> list[Any]:
         own = sum(_own_text(m, [d for d in m.iterdescendants() if d in member_set], index) for m in members)
         if own < 80 * len(members) ** 0.5:
             continue
+        linked = sum(len(_clean(t)) for m in members for t in m.xpath(".//a//text()"))
+        if linked > 0.6 * sum(index.text.get(m, 0) for m in members):
+            continue  # rows of a thread list (title, author and last poster are links), not posts
         score = own * fa * fd * min(len(members), 30) ** 0.5
         if _inside_chrome(members[0]):
             score *= 0.2
