@@ -266,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engine", default="xenforo2", help="whose markup the generated forum is served in")
     ap.add_argument("--pg", metavar="URL", help="crawl into this PostgreSQL database (emptied first) instead of SQLite")
     ap.add_argument("--profile-pages", type=int, default=1500, help="pages of the profiled crawl (0: no profile)")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a Scrapy or FORUMSIFT_ setting for the full crawl only (to measure its effect)")
     ap.add_argument("--server-seconds", type=float, default=5.0, help="how long to measure the server's own rate")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (logs, database, profile)")
     args = ap.parse_args(argv)
@@ -290,22 +292,26 @@ def main(argv: list[str] | None = None) -> int:
         bare = run_crawl("bare Scrapy (fetch only)",
                          [sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).resolve()),
                           "-a", f"url={url}", "-a", f"paths_file={paths_file}", *settings], work / "bare.log")
+        full_settings = [*settings, *(a for pair in args.set for a in ("-s", pair))]
         full = run_crawl(f"forumsift crawl -> {'PostgreSQL' if args.pg else 'SQLite'}",
                          [sys.executable, "-m", "scrapy", "crawl", "forum", "-a", f"url={url}",
-                          "-s", f"FORUMSIFT_DB={db_url}", *settings], work / "full.log")
+                          "-s", f"FORUMSIFT_DB={db_url}", *full_settings], work / "full.log")
         breakdown = None
         if args.profile_pages:
             prof = work / "crawl.prof"
             profile_db = f"sqlite:///{work / 'profile.db'}"
             run_crawl("profiled", [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "scrapy", "crawl", "forum",
                                    "-a", f"url={url}", "-s", f"FORUMSIFT_DB={profile_db}",
-                                   "-s", f"CLOSESPIDER_PAGECOUNT={args.profile_pages}", *settings], work / "profile.log")
+                                   "-s", f"CLOSESPIDER_PAGECOUNT={args.profile_pages}", *full_settings],
+                      work / "profile.log")
             breakdown = profile_breakdown(prof) if prof.exists() else None
     finally:
         server.terminate()
         server.wait()
 
     posts, distinct, threads = stored_counts(db_url)
+    if args.set:
+        print(f"full crawl settings: {' '.join(args.set)}")
     print(f"generated forum: {args.threads} threads, {expected_posts} posts, {len(paths)} pages ({args.engine}), "
           f"seed {args.seed}")
     print(f"fixture server alone: {server_pages_per_s:.0f} pages/s (8 keep-alive clients)")
