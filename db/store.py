@@ -18,8 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, DateTime, Engine, bindparam, create_engine, event, func, insert, select, text,
-                        update)
+from sqlalchemy import (ARRAY, JSON, Boolean, DateTime, Engine, String, bindparam, create_engine, event, func,
+                        insert, select, text, update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
@@ -262,8 +262,16 @@ class Store:
         found = []
         for site_id, values in by_site.items():
             for chunk in _chunks(values, 500):
-                found += conn.execute(select(table.c.id, table.c.site_id, table.c[name], *extra)
-                                      .where(table.c.site_id == site_id, table.c[name].in_(chunk))).all()
+                query = select(table.c.id, table.c.site_id, table.c[name], *extra).where(table.c.site_id == site_id)
+                if self.dialect == "postgresql":
+                    # a join with one array parameter: a long IN list or = ANY() is compared row by row
+                    # when the planner's statistics are stale, as they are while a crawl fills the tables
+                    wanted = func.unnest(bindparam("among", list(chunk), type_=ARRAY(String))) \
+                        .table_valued("value").render_derived(name="wanted")
+                    query = query.join_from(table, wanted, table.c[name] == wanted.c.value)
+                else:
+                    query = query.where(table.c[name].in_(chunk))
+                found += conn.execute(query).all()
         return found
 
     def _get_or_insert_many(self, conn: Connection, table: Any, name: str,
