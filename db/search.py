@@ -171,30 +171,27 @@ def _pg_config(lang: ColumnElement[Any]) -> ColumnElement[Any]:
                 else_=literal_column("'simple'::regconfig"))
 
 
-def _pg_tsquery(query: str, lang: str | None) -> ColumnElement[Any]:
-    configs = [PG_CONFIGS.get(lang, "simple")] if lang else ["simple", *sorted(set(PG_CONFIGS.values()))]
-    parts = [func.websearch_to_tsquery(literal_column(f"'{c}'::regconfig"), query) for c in configs]
-    out = parts[0]
-    for part in parts[1:]:
-        out = out.op("||")(part)
-    return out
-
-
 def _pg_search(query: str, filters: Filters, limit: int) -> Select:
     from_, cols = source(filters)
     if filters.articles:  # the vector lives on posts
         from_ = from_.join(Post.__table__, Post.id == cols["id"])
     vector = literal_column("posts.search_vector")
-    # `any_config` (one value for all rows) lets the GIN index find candidates; the post's own
-    # configuration then decides exactly (an exclusion read with another language's stems would
-    # exclude nothing)
-    any_config = select(_pg_tsquery(query, filters.lang).label("tsq")).cte("q")
-    own_config = func.websearch_to_tsquery(_pg_config(cols["lang"]), query)
-    rank = func.ts_rank(vector, own_config)
-    inner = (select(*(cols[c].label(c) for c in (*HIT_COLUMNS, "clean_text")), rank.label("score"),
-                    own_config.label("tsq"))
-             .select_from(from_.join(any_config, literal_column("true")))
-             .where(vector.op("@@")(any_config.c.tsq), vector.op("@@")(own_config), *where(filters, cols))
+    # The query read once with each configuration the index uses; the OR of them all (`any`) lets
+    # the GIN index find candidates, then each post is matched with the reading in its own
+    # language's configuration (an exclusion read with other stems would exclude nothing).
+    configs = sorted({PG_CONFIGS.get(filters.lang, "simple")} if filters.lang
+                     else {"simple", *PG_CONFIGS.values()})
+    readings = [func.websearch_to_tsquery(literal_column(f"'{c}'::regconfig"), query).label(c) for c in configs]
+    any_reading = readings[0].element
+    for reading in readings[1:]:
+        any_reading = any_reading.op("||")(reading.element)
+    q = select(*readings, any_reading.label("any_config")).cte("q")
+    own = case({lang: q.c[c] for lang, c in PG_CONFIGS.items() if c in configs}, value=cols["lang"],
+               else_=q.c[configs[0]] if filters.lang else q.c.simple)
+    rank = func.ts_rank(vector, own)
+    inner = (select(*(cols[c].label(c) for c in (*HIT_COLUMNS, "clean_text")), rank.label("score"), own.label("tsq"))
+             .select_from(from_.join(q, literal_column("true")))
+             .where(vector.op("@@")(q.c.any_config), vector.op("@@")(own), *where(filters, cols))
              .order_by(rank.desc()).limit(limit).subquery("hits"))
     options = (f"StartSel={HIGHLIGHT}, StopSel={HIGHLIGHT}, MaxWords={SNIPPET_WORDS}, MinWords=10, "
                "MaxFragments=1, FragmentDelimiter=…")
