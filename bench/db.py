@@ -142,10 +142,12 @@ def bench(url: str, posts: int, build: bool = True) -> None:
     if build:
         print(f"{url}: building {posts:,} posts …", flush=True)
         rate, cpu_rate = ingest(store, posts)
+        store.refresh_statistics()  # as at the end of every crawl run
         print(f"ingest: {rate:,.0f} posts/s ({cpu_rate:,.0f} per CPU second of this process; {posts:,} posts, "
               f"batches of {BATCH})")
     else:
         print(f"{url}: {store.counts()['posts']:,} posts already there")
+        store.refresh_statistics()
     for name, (p50, p95) in measure_queries(store).items():
         print(f"  query {name:24} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
     store.close()

@@ -164,6 +164,14 @@ class Store:
             site_id = self._site_id(conn, site_url, None) if site_url else None
             conn.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(
                 finished_at=_now(), finish_reason=reason, stats=_jsonable(stats), site_id=site_id))
+        self.refresh_statistics()
+
+    def refresh_statistics(self) -> None:
+        """Let the query planner see what a crawl added (PostgreSQL ANALYZE, SQLite PRAGMA optimize):
+        with the statistics of empty tables it would, say, scan by a filter's index instead of the
+        full-text index."""
+        with self.engine.begin() as conn:
+            conn.execute(text("ANALYZE" if self.dialect == "postgresql" else "PRAGMA optimize"))
 
     # -- writes ------------------------------------------------------------------------------
     def write_posts(self, records: Sequence[PostRecord], run_id: int | None = None) -> WriteResult:
