@@ -30,7 +30,29 @@ def _db_url(value: str | None) -> str:
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose commands that live beside their code (db/, normalize/) are imported only
+    when used: `forumsift extract` must not pay for SQLAlchemy and Alembic on every start."""
+
+    LAZY = {
+        "query": "db.cli:query", "show": "db.cli:show", "export": "db.cli:export_command",
+        "stats": "db.cli:stats", "dedupe": "db.cli:dedupe", "db": "db.cli:db_group",
+        "normalize": "normalize.cli:normalize_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY and name not in self.commands:
+            import importlib  # noqa: PLC0415
+
+            module, attr = self.LAZY[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="forumsift")
 def cli() -> None:
     """forumsift: crawl web forums into a clean, searchable SQL corpus.
@@ -252,22 +274,6 @@ def engines() -> None:
 
     for name, cls in all_engines().items():
         click.echo(f"{name:12} {cls.label}")
-
-
-def _register_optional_commands() -> None:
-    """Commands that live beside their code (normalize/, db/)."""
-    from db.cli import COMMANDS as DB_COMMANDS  # noqa: PLC0415
-
-    for name, command in DB_COMMANDS.items():
-        cli.add_command(command, name)
-    try:
-        from normalize.cli import normalize_command  # noqa: PLC0415
-    except ImportError:
-        return
-    cli.add_command(normalize_command, "normalize")
-
-
-_register_optional_commands()
 
 
 def main() -> None:

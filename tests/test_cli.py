@@ -55,3 +55,18 @@ def test_scrapy_list_shows_the_forum_spider():
 
     out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.split() == ["forum"]
+
+
+def test_a_challenge_page_served_as_403_is_named_as_such(serve_forum, tmp_path):
+    """Real bot challenges answer 403/503: the one-line error says it is a challenge, not just 403."""
+    from fixtures.site import Response
+
+    server = serve_forum("xenforo2")
+    server.site.extra["/guarded"] = Response(403, (
+        "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+        "<div id='cf-browser-verification'>Checking your browser before accessing the forum.</div>"
+        "<script src='/cdn-cgi/challenge-platform/h/b/orchestrate/jsch/v1'></script></body></html>"))
+    run = forumsift("crawl", server.url + "guarded", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert run.returncode != 0
+    assert "HTTP 403" in run.stderr and "challenge" in run.stderr, run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr

@@ -105,7 +105,12 @@ class ForumSpider(scrapy.Spider):
     def start_failed(self, failure: Failure) -> None:
         response = getattr(failure.value, "response", None)
         if response is not None:
-            self.fail(f"{self.start_url} answered HTTP {response.status}", "start_page_error")
+            # a 403/503 start page is often a bot challenge or a login wall: say which
+            reason = None
+            if isinstance(response, TextResponse):
+                reason = not_a_forum_reason(Page(url=response.url, selector=response.selector, status=200))
+            self.fail(f"{self.start_url} answered HTTP {response.status}" + (f": {reason}" if reason else ""),
+                      "start_page_error")
         self.fail(f"could not fetch {self.start_url}: {failure.getErrorMessage() or failure.type.__name__}",
                   "start_page_error")
 
