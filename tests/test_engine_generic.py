@@ -134,25 +134,6 @@ def test_posts_from_json_ld_when_the_page_renders_none():
     assert posts[1].posted_at.isoformat() == "2022-06-01T22:00:00+00:00"
 
 
-def test_common_date_texts_are_read_without_dateparser_and_agree_with_it():
-    from crawler.engines import dates
-    from crawler.engines.generic import _quick_date
-
-    for text in ["2024-08-12 11:00:23", "2024-10-04 12:51:58 +03:00", "Feb 12, 2024 03:05pm", "Sep 12, 2024 15:05:33",
-                 "on Friday January 12, 2024 11:51AM", "August 14, 2023 - 1:21am", "Jan 9, 2024, 9:05 AM",
-                 "May 3, 2024 at 12:30 PM", "Dec 31, 2024 12:15 AM", "Oct 12, 2023", "03/03/2026 19:49",
-                 "13/03/2026 19:49", "12/31/2025 at 9:37 pm", "05-03-2024, 10:15 PM", "9/14/2023 8:05:07 AM",
-                 "Friday, October 4th, 2024 at 3:51:58 PM GMT+03:00"]:
-        for tz in ("UTC", "Europe/Berlin"):
-            quick = _quick_date(text, tz)
-            assert quick is not None, text
-            assert quick == dates.parse_text(text, languages=["en"], timezone_name=tz), (text, tz)
-    for text in ["3 hours ago", "Yesterday at 10:15", "21. Dezember 2015, 09:30", "Mayday 3, 2020"]:
-        assert _quick_date(text, "UTC") is None, text  # left to dateparser
-    assert _quick_date("12/03/2024 10:00", "UTC", english=False) is None  # day first in most languages
-    assert _quick_date("Feb 30, 2024", "UTC") is None  # no such day
-
-
 THREAD_LIST = """<html><head><title>Repairs - Dockside Talk</title></head><body><h1>Repairs</h1><table class="topics">""" + "".join(
     f'<tr class="topic"><td><a class="title" href="/t/{n}-mast-step-question-number-{n}">Mast step question number {n} '
     f'and what to do about the soft wood under it</a></td><td>by <a href="/u/user{n}">user{n}</a></td>'

@@ -8,7 +8,7 @@ in the site's timezone (a setting; UTC when unknown).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,10 @@ def parse_text(text: str | None, languages: list[str] | None = None,
     cleaned = _NOISE.sub("", re.sub(r"\s+", " ", text)).strip(" ,·|-")
     if not cleaned:
         return None
+    english = not languages or list(languages) == ["en"]
+    quick = quick_parse(cleaned, timezone_name or "UTC", english=english) if english or "en" in languages else None
+    if quick:
+        return quick
     parsed = _dateparser(cleaned, tuple(languages) if languages else None,
                          (relative_base or datetime.now(timezone.utc)).replace(microsecond=0, second=0),
                          timezone_name or "UTC")
@@ -74,3 +78,63 @@ def _dateparser(text: str, languages: tuple[str, ...] | None, base: datetime, tz
             return _dateparser(short, languages, base, tz)
         return None
     return result.astimezone(timezone.utc)
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                             "dec"))}
+_ISO_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z)?\s*"
+                       r"(?:([+-])(\d{2}):?(\d{2}))?")
+_TIME = r"(?:,?\s*(?:at|-|@)?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?"
+_ENGLISH_TEXT = re.compile(r"(?:on\s+)?(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})"
+                           + _TIME + r"(?:\s*(?:GMT|UTC)\s*([+-])(\d{1,2}):?(\d{2})|\s+[A-Za-z]+)?", re.I)
+# 03/04/2024 is March 4th in English, as dateparser reads it (and 13/03/2024 March 13th)
+_NUMERIC_TEXT = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _TIME, re.I)
+
+
+def quick_parse(text: str, tz: str, english: bool = True) -> datetime | None:
+    """ISO ("2024-08-12 11:00:23", with or without a zone) and English month-name dates ("Feb 12, 2024
+    3:05pm", "on Friday January 12, 2024 11:51AM"), read without dateparser (the common cases, a
+    hundred times faster); numeric dates only on English pages. A date without a zone is in the
+    site's timezone `tz`."""
+    m = _ISO_TEXT.fullmatch(text.strip())
+    if m:
+        year, month, day, hour, minute = (int(x) for x in m.group(1, 2, 3, 4, 5))
+        second = int(m.group(6) or 0)
+        zone = timezone.utc if m.group(7) else None
+        if m.group(8):
+            sign = 1 if m.group(8) == "+" else -1
+            zone = timezone(sign * timedelta(hours=int(m.group(9)), minutes=int(m.group(10))))
+    elif english and (m := _NUMERIC_TEXT.fullmatch(text.strip())):
+        first, second_number, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        month, day = (first, second_number) if first <= 12 else (second_number, first)
+        hour, minute, second = _clock(m.group(4, 5, 6, 7))
+        zone = None
+    else:
+        m = _ENGLISH_TEXT.fullmatch(text.strip())
+        month_number = _MONTHS.get(m.group(1)[:3].lower()) if m else None
+        if not m or not month_number or (len(m.group(1)) > 3 and not _full_month(m.group(1))):
+            return None
+        year, month, day = int(m.group(3)), month_number, int(m.group(2))
+        hour, minute, second = _clock(m.group(4, 5, 6, 7))
+        zone = None
+        if m.group(8):
+            sign = 1 if m.group(8) == "+" else -1
+            zone = timezone(sign * timedelta(hours=int(m.group(9)), minutes=int(m.group(10) or 0)))
+    try:
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=zone or ZoneInfo(tz))
+    except ValueError:
+        return None
+    return moment.astimezone(timezone.utc)
+
+
+def _clock(parts: tuple[str | None, ...]) -> tuple[int, int, int]:
+    hour, minute, second, half = parts
+    h = int(hour or 0)
+    if half:
+        h = h % 12 + (12 if half.lower() == "p" else 0)
+    return h, int(minute or 0), int(second or 0)
+
+
+def _full_month(word: str) -> bool:
+    return word.lower().rstrip(".") in {"january", "february", "march", "april", "june", "july", "august",
+                                       "september", "sept", "october", "november", "december"}

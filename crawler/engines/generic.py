@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from crawler.engines import records
 from crawler.engines.base import Engine, Page, ThreadLink, ThreadPage, first_text, to_int
@@ -126,7 +125,7 @@ class Generic(Engine):
         locales takes half a second for a string it cannot read."""
         lang = (page.xpath("/html/@lang").get() or "").split("-")[0].lower()
         first = [lang] if lang.isalpha() and len(lang) == 2 else ["en"]
-        quick = _quick_date(text, self.timezone_name or "UTC", english=first == ["en"])
+        quick = dates.quick_parse(text, self.timezone_name or "UTC", english=first == ["en"])
         if quick:
             return quick
         tries = [first]
@@ -155,66 +154,6 @@ class Generic(Engine):
 
     def canonical_thread_url(self, url: str) -> str:
         return re.sub(r"(?:[?&]page=\d+|/page[-/]?\d+/?)$", "", url.split("#", 1)[0])
-
-
-_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                             "dec"))}
-_ISO_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z)?\s*"
-                       r"(?:([+-])(\d{2}):?(\d{2}))?")
-_TIME = r"(?:,?\s*(?:at|-|@)?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?"
-_ENGLISH_TEXT = re.compile(r"(?:on\s+)?(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})"
-                           + _TIME + r"(?:\s*(?:GMT|UTC)\s*([+-])(\d{1,2}):?(\d{2})|\s+[A-Za-z]+)?", re.I)
-# 03/04/2024 is March 4th in English, as dateparser reads it (and 13/03/2024 March 13th)
-_NUMERIC_TEXT = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _TIME, re.I)
-
-
-def _quick_date(text: str, tz: str, english: bool = True) -> datetime | None:
-    """ISO ("2024-08-12 11:00:23", with or without a zone) and English month-name dates ("Feb 12, 2024
-    3:05pm", "on Friday January 12, 2024 11:51AM"), read without dateparser (the common cases, a
-    hundred times faster); numeric dates only on English pages. A date without a zone is in the
-    site's timezone `tz`."""
-    m = _ISO_TEXT.fullmatch(text.strip())
-    if m:
-        year, month, day, hour, minute = (int(x) for x in m.group(1, 2, 3, 4, 5))
-        second = int(m.group(6) or 0)
-        zone = timezone.utc if m.group(7) else None
-        if m.group(8):
-            sign = 1 if m.group(8) == "+" else -1
-            zone = timezone(sign * timedelta(hours=int(m.group(9)), minutes=int(m.group(10))))
-    elif english and (m := _NUMERIC_TEXT.fullmatch(text.strip())):
-        first, second_number, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        month, day = (first, second_number) if first <= 12 else (second_number, first)
-        hour, minute, second = _clock(m.group(4, 5, 6, 7))
-        zone = None
-    else:
-        m = _ENGLISH_TEXT.fullmatch(text.strip())
-        month_number = _MONTHS.get(m.group(1)[:3].lower()) if m else None
-        if not m or not month_number or (len(m.group(1)) > 3 and not _full_month(m.group(1))):
-            return None
-        year, month, day = int(m.group(3)), month_number, int(m.group(2))
-        hour, minute, second = _clock(m.group(4, 5, 6, 7))
-        zone = None
-        if m.group(8):
-            sign = 1 if m.group(8) == "+" else -1
-            zone = timezone(sign * timedelta(hours=int(m.group(9)), minutes=int(m.group(10) or 0)))
-    try:
-        moment = datetime(year, month, day, hour, minute, second, tzinfo=zone or ZoneInfo(tz))
-    except ValueError:
-        return None
-    return moment.astimezone(timezone.utc)
-
-
-def _clock(parts: tuple[str | None, ...]) -> tuple[int, int, int]:
-    hour, minute, second, half = parts
-    h = int(hour or 0)
-    if half:
-        h = h % 12 + (12 if half.lower() == "p" else 0)
-    return h, int(minute or 0), int(second or 0)
-
-
-def _full_month(word: str) -> bool:
-    return word.lower().rstrip(".") in {"january", "february", "march", "april", "june", "july", "august",
-                                       "september", "sept", "october", "november", "december"}
 
 
 def _site_links(page: Page, wanted: re.Pattern[str], exclude: re.Pattern[str] | None = None) -> list[str]:
