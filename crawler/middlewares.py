@@ -172,6 +172,16 @@ class CharsetMiddleware:
         declared = declared_charset(response)
         if declared and _decodes(body, declared):
             return response
+        if not declared or _same_codec(declared, "utf-8"):
+            # a UTF-8 page with Windows-1252 bytes pasted in (old posts after a forum migration):
+            # BeautifulSoup's detwingle converts those bytes and keeps the page's UTF-8 as it is
+            from bs4 import UnicodeDammit  # noqa: PLC0415
+
+            mended = UnicodeDammit.detwingle(body)
+            if mended != body and _decodes(mended, "utf-8"):
+                self.stats.inc_value("forumsift/pages_charset_fixed")
+                logger.info("%s: Windows-1252 bytes inside UTF-8 converted", response.url)
+                return response.replace(body=mended, encoding="utf-8")
         encoding = "utf-8" if _decodes(body, "utf-8") else guess_8bit_charset(body)
         if declared and _same_codec(declared, encoding):
             return response
