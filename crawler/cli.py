@@ -141,6 +141,7 @@ def crawl(url: str, db: str | None, engine: str | None, overrides: str | None, s
       forumsift crawl https://forum.example.org/ --job-dir ~/.forumsift/example --cookies cookies.txt
     """
     db_url = _db_url(db)
+    _check_engine_and_overrides(url, engine, overrides)
     if since:
         from crawler.incremental import parse_since  # noqa: PLC0415
 
@@ -162,6 +163,20 @@ def crawl(url: str, db: str | None, engine: str | None, overrides: str | None, s
                f"{s.get('forumsift/threads_grown', 0)} grown, {s.get('forumsift/threads_skipped', 0)} unchanged")
     if not result.ok:
         _fail(f"the crawl did not finish (finish reason: {result.finish_reason})")
+
+
+def _check_engine_and_overrides(url: str, engine: str | None, overrides: str | None) -> None:
+    """Say what is wrong with --engine / --overrides before the crawl starts."""
+    from crawler.engines import all_engines  # noqa: PLC0415
+    from crawler.engines.overrides import OverridesError, load_overrides  # noqa: PLC0415
+
+    if engine and engine not in all_engines():
+        _fail(f"unknown engine {engine!r}; known engines: {', '.join(all_engines())}")
+    if overrides:
+        try:
+            load_overrides(overrides, url if "://" in url else f"https://{url}", engine)
+        except OverridesError as exc:
+            _fail(str(exc))
 
 
 # -- demo ----------------------------------------------------------------------------------------
