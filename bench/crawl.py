@@ -314,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"full crawl settings: {' '.join(args.set)}")
     print(f"generated forum: {args.threads} threads, {expected_posts} posts, {len(paths)} pages ({args.engine}), "
           f"seed {args.seed}")
-    print(f"fixture server alone: {server_pages_per_s:.0f} pages/s (8 keep-alive clients)")
+    print(f"fixture server alone: {server_pages_per_s:.0f} pages/s to 8 keep-alive http.client threads of this "
+          f"process (a lower bound: the bare run below is the server's rate at least)")
     print(f"{'run':34} {'pages':>7} {'posts':>8} {'seconds':>8} {'pages/s':>8} {'posts/s':>8} {'peak RSS':>9}  RSS over the run (MB)")
     for run in (bare, full):
         print(f"{run.label:34} {run.pages:7d} {run.posts:8d} {run.seconds:8.1f} {run.pages_per_s:8.1f} "
