@@ -13,27 +13,53 @@ from scrapy.crawler import Crawler
 import db
 import normalize
 from crawler.items import PostItem
+from crawler.repeated_lines import RepeatedLines
 from db.store import PostRecord
 
 logger = logging.getLogger(__name__)
 
 
 class NormalizePipeline:
-    """Turns each post's HTML into clean text with `normalize.clean_post`."""
+    """Turns each post's HTML into clean text with `normalize.clean_post`, then drops the lines the
+    site repeats in more than FORUMSIFT_REPEATED_LINE_SHARE of its posts (0 switches that off)."""
 
-    def __init__(self, detect_language: bool = True):
+    def __init__(self, detect_language: bool = True, db_url: str | None = None, repeated_line_share: float = 0.0,
+                 crawler: Crawler | None = None):
+        self.crawler = crawler
         self.detect_language = detect_language
+        self.db_url = db_url
+        self.repeated_line_share = repeated_line_share
+        self.repeated: RepeatedLines | None = None
+        self.store: db.Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "NormalizePipeline":
-        return cls(detect_language=crawler.settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True))
+        settings = crawler.settings
+        return cls(detect_language=settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True),
+                   db_url=settings.get("FORUMSIFT_DB") or db.DEFAULT_URL,
+                   repeated_line_share=settings.getfloat("FORUMSIFT_REPEATED_LINE_SHARE", 0.3), crawler=crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or (self.crawler.spider if self.crawler else None)
+        site_url = getattr(spider, "site_url", None)
+        if self.repeated_line_share > 0 and site_url and self.db_url:
+            self.store = db.open(self.db_url)
+            self.repeated = RepeatedLines(self.store, site_url, self.repeated_line_share)
 
     def process_item(self, item: PostItem, spider: Spider | None = None) -> PostItem:
         # names the thread itself uses (its title, the author, who is quoted) are never split as glue
         names = [item.thread_title or "", item.post.author or "", *(q.author or "" for q in item.post.quotes)]
         item.clean = normalize.clean_post(item.post, detect_language=self.detect_language,
                                           known_names=normalize.thread_names(names))
+        if self.repeated is not None:
+            self.repeated.strip(item.clean)
         return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.repeated is not None:
+            self.repeated.flush()
+        if self.store is not None:
+            self.store.close()
 
 
 def to_record(item: PostItem) -> PostRecord:

@@ -22,6 +22,8 @@ FORUMSIFT_BATCH_SIZE = 500
 FORUMSIFT_CONTACT = os.environ.get("FORUMSIFT_CONTACT", "")
 # The site's timezone for dates shown without one ("Yesterday at 10:15"); UTC when unknown.
 FORUMSIFT_TIMEZONE = os.environ.get("FORUMSIFT_TIMEZONE", "")
+# Lines a site repeats in more than this share of its posts are dropped from clean text (0: keep).
+FORUMSIFT_REPEATED_LINE_SHARE = 0.3
 # Run language detection in the crawl (the slowest normalizer step).
 FORUMSIFT_DETECT_LANGUAGE = True
 # Per-site selector overrides (TOML), see README "Custom themes".

@@ -1,0 +1,72 @@
+"""Lines a site repeats in many of its posts ("Sent from my phone using Tapatalk", a pasted
+disclaimer), learned during the crawl and taken out of the posts' clean text.
+
+The store keeps, per site, on how many posts each line was seen (`Store.count_lines`); this class
+counts every post's lines (`normalize.line_keys`), writes the counts every `flush_every` posts,
+and reloads only the lines frequent enough to matter, so memory stays bounded on huge forums.
+Posts crawled before a line became frequent keep it; `forumsift` re-normalizes from raw text.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from normalize.boilerplate import line_keys, strip_repeated_lines
+from normalize.fixlog import Context
+from normalize.model import CleanPost
+
+
+class RepeatedLines:
+    def __init__(self, store: Any, site_url: str, share: float, min_posts: int = 20, flush_every: int = 500):
+        self.store = store
+        self.site_url = site_url
+        self.share = share
+        self.min_posts = min_posts
+        self.flush_every = flush_every
+        self.pending: list[list[str]] = []
+        self.recent: Counter[str] = Counter()  # counts of the posts not yet written to the store
+        self.frequent: dict[str, int] = {}
+        self.posts_seen = 0
+        self._reload()
+
+    def _reload(self) -> None:
+        threshold = max(2, int(self.share * self.posts_seen))
+        self.frequent, self.posts_seen = self.store.line_counts(self.site_url, min_count=threshold)
+
+    def strip(self, clean: CleanPost) -> None:
+        """Count the post's lines, then drop those the site repeats in more than `share` of its posts."""
+        keys = list(line_keys(clean.text))
+        self.pending.append(keys)
+        self.recent.update(keys)
+        posts = self.posts_seen + len(self.pending)
+        ctx = Context()
+        counts = _Sum(self.frequent, self.recent)
+        text = strip_repeated_lines(clean.text, counts, posts, self.share, self.min_posts, ctx)
+        if len(self.pending) >= self.flush_every:
+            self.flush()
+        if text != clean.text:
+            clean.text = text.strip()
+            clean.fixes.extend(ctx.fixes)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.count_lines(self.site_url, self.pending)
+            self.pending, self.recent = [], Counter()
+            self._reload()
+
+
+class _Sum(Mapping):
+    """Two count mappings read as one (stored counts + counts not yet stored)."""
+
+    def __init__(self, a: Mapping[str, int], b: Mapping[str, int]):
+        self.a, self.b = a, b
+
+    def __getitem__(self, key: str) -> int:
+        return self.a.get(key, 0) + self.b.get(key, 0)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.a, **self.b})
+
+    def __len__(self) -> int:
+        return len({**self.a, **self.b})
