@@ -33,12 +33,15 @@ CHROME = {
         r"(?:log in|sign in|register|sign up)(?: or (?:log in|sign in|register|sign up))?",
         r"thread starter[^\n]{0,60}", r"start date[^\n]{0,60}", r"original poster", r"tap to expand" + _E,
         r"(?:prev|previous|next)(?: page)?", r"page \d+ of \d+", r"go to page",
+        # mobile apps' footers: "Sent from my SM-S908U using Tapatalk", "Sent from my iPhone"
+        r"sent from my [^\n]{1,60}?(?: using [^\n]{1,40})?", r"posted (?:via|from) [^\n]{1,40} (?:app|mobile)",
     ],
     "de": [
         r"forenübersicht", r"foren", r"zum erweitern klicken" + _E, r"antworten", r"zitieren", r"gefällt mir",
         r"teilen", r"melden", r"zuletzt bearbeitet(?: von [^\n]{1,60})?: [^\n]{1,60}",
         r"du musst dich (?:einloggen|anmelden) oder registrieren, um hier zu antworten\.?", r"ähnliche themen",
         r"diese (?:seite|website) verwendet cookies[^\n]*", r"wir verwenden cookies[^\n]*", r"nach oben",
+        r"gesendet von meinem [^\n]{1,60}?(?: mit [^\n]{1,40})?",
     ],
     "fr": [
         r"liste des forums", r"cliquez pour (?:agrandir|développer)" + _E, r"répondre", r"citer", r"j'aime",

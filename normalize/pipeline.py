@@ -15,7 +15,7 @@ from normalize.html_text import html_to_text
 from normalize.model import CleanPost, CleanQuote, RawPost
 from normalize.mt_score import mt_score
 
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 
 Step = Callable[[str, Context], str]
 
@@ -40,6 +40,7 @@ STEPS: dict[str, Step] = {
     "nfc": unicode_fixes.nfc,
     "drop_chrome_lines": boilerplate.drop_chrome_lines,
     "plain_quotes": punctuation.plain_quotes,
+    "plain_hyphens": punctuation.plain_hyphens,
     "space_before_punctuation": punctuation.space_before_punctuation,
     "space_after_bracket": punctuation.space_after_bracket,
     "space_after_sentence": punctuation.space_after_sentence,

@@ -29,6 +29,18 @@ def plain_quotes(text: str, ctx: Context) -> str:
     return substitute(text, _SINGLE_QUOTE, "'", "quote", ctx)
 
 
+_ODD_HYPHEN = re.compile("[\u2010\u2011]")
+
+
+def plain_hyphens(text: str, ctx: Context) -> str:
+    """The Unicode hyphen (U+2010) and non-breaking hyphen (U+2011), which word processors and some
+    forum editors put in "free‐to‐use", become the plain hyphen every search and reader expects.
+    Dashes (– —) and the minus sign (−) mean something else and stay."""
+    if text.isascii() or not _ODD_HYPHEN.search(text):
+        return text
+    return substitute(text, _ODD_HYPHEN, "-", "hyphen", ctx)
+
+
 # A space before , . ; : ! ? ) ] when the mark ends something: followed by a space, the end, or a
 # closing quote. Not "...", not ".5" / ".NET" (followed by a letter or digit), and not the ':' ';'
 # of an emoticon such as " :)" or " ;-)".
