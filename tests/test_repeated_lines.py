@@ -8,7 +8,7 @@ from fixtures.content import demo_forum
 from fixtures.xenforo2.site import XenForo2Site
 from tests.conftest import scrapy_crawl, sqlite_rows
 
-FOOTER = "Sent from my phone using the Harbour Forum app"
+FOOTER = "Harbour Forum members: please read the posting rules first"
 
 
 def test_a_line_the_site_repeats_in_its_posts_is_dropped(serve_forum, tmp_path):
