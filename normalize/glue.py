@@ -109,13 +109,15 @@ class Vocabulary:
 @lru_cache(maxsize=16)
 def vocabulary(lang: str) -> Vocabulary | None:
     """Word -> Zipf frequency for `lang` from wordfreq's bundled data, or None if it has none."""
-    try:
-        import wordfreq  # only to find its data folder; the import is cheap once cached
-    except ImportError:  # pragma: no cover
-        return None
+    import importlib.util
+
     import msgpack
 
-    data_dir = Path(wordfreq.__file__).parent / "data"
+    # only wordfreq's data folder is needed: finding it without importing wordfreq saves ~80 ms a process
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+        return None
+    data_dir = Path(list(spec.submodule_search_locations)[0]) / "data"
     path = data_dir / f"large_{lang}.msgpack.gz"
     if not path.exists():
         path = data_dir / f"small_{lang}.msgpack.gz"
