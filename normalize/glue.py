@@ -18,6 +18,9 @@ where "Fahrradweg" is one word). Word frequencies are wordfreq's own data files,
 from __future__ import annotations
 
 import gzip
+import hashlib
+import marshal
+import os
 import re
 from array import array
 from bisect import bisect_left
@@ -85,7 +88,7 @@ class Vocabulary:
                 for w in words:
                     frequent.setdefault(w, zipf)
             else:
-                keys += [(hash(w) & ~cls._BUCKET_MASK) | i for w in words if w not in frequent]
+                keys += [(_stable_hash(w) & ~cls._BUCKET_MASK) | i for w in words if w not in frequent]
         keys.sort()
         return cls(frequent, array("q", keys))
 
@@ -93,7 +96,7 @@ class Vocabulary:
         zipf = self.frequent.get(word)
         if zipf is not None:
             return zipf
-        key = hash(word) & ~self._BUCKET_MASK
+        key = _stable_hash(word) & ~self._BUCKET_MASK
         i = bisect_left(self.rare, key)
         if i < len(self.rare) and self.rare[i] & ~self._BUCKET_MASK == key:
             return 9.0 - (self.rare[i] & self._BUCKET_MASK) / 100
@@ -106,12 +109,19 @@ class Vocabulary:
         return len(self.frequent) + len(self.rare)
 
 
+def _stable_hash(word: str) -> int:
+    """A 63-bit hash that is the same in every process (Python's `hash` is not), so a built
+    vocabulary can be cached on disk."""
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little") >> 1
+
+
 @lru_cache(maxsize=16)
 def vocabulary(lang: str) -> Vocabulary | None:
-    """Word -> Zipf frequency for `lang` from wordfreq's bundled data, or None if it has none."""
-    import importlib.util
+    """Word -> Zipf frequency for `lang` from wordfreq's bundled data, or None if it has none.
 
-    import msgpack
+    Building it from wordfreq's file takes about 0.3 s; the result is cached in the user's cache
+    folder (keyed by the data file's size and time), so later processes load it in milliseconds."""
+    import importlib.util
 
     # only wordfreq's data folder is needed: finding it without importing wordfreq saves ~80 ms a process
     spec = importlib.util.find_spec("wordfreq")
@@ -123,6 +133,35 @@ def vocabulary(lang: str) -> Vocabulary | None:
         path = data_dir / f"small_{lang}.msgpack.gz"
         if not path.exists():
             return None
+    stat = path.stat()
+    cache = _cache_dir() / f"vocab-{_CACHE_FORMAT}-{path.name}-{stat.st_size}-{int(stat.st_mtime)}-{MIN_PART_ZIPF}.marshal"
+    try:
+        frequent, rare = marshal.loads(cache.read_bytes())
+        return Vocabulary(frequent, array("q", rare))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    vocab = _build_vocabulary(path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((vocab.frequent, vocab.rare.tobytes())))
+        tmp.replace(cache)  # atomic: a concurrent reader sees the old file or the new one
+    except OSError:
+        pass  # a read-only home: build it each time
+    return vocab
+
+
+_CACHE_FORMAT = 1
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("FORUMSIFT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "forumsift"
+
+
+def _build_vocabulary(path: Path) -> Vocabulary:
+    import msgpack
+
     with gzip.open(path) as f:
         # bucket by bucket: the whole list unpacked at once would double a crawl's peak memory
         unpacker = msgpack.Unpacker(f, raw=False)
