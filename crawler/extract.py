@@ -68,11 +68,11 @@ def extract_html(html: str, url: str | None = None, engine: str | None = None,
         return doc
     thread = chosen.thread(page)
     doc.update(title=thread.title, forum_path=thread.forum_path, next_page=thread.next_page)
+    # as in the crawl: the thread's title, authors and the words several posts share are never split
+    known = normalize.shared_words(p.body_html for p in thread.posts) | normalize.thread_names(
+        [thread.title or "", *(p.author or "" for p in thread.posts)])
     for post in thread.posts:
-        try:
-            clean = normalize.clean_post(post, detect_language=detect_language)
-        except TypeError:
-            clean = normalize.clean_post(post)
+        clean = normalize.clean_post(post, detect_language=detect_language, known_names=known)
         doc["posts"].append({
             "post_id": post.post_id, "position": post.position, "author": post.author,
             "author_title": post.author_title,

@@ -19,4 +19,6 @@ class PostItem:
     forum_path: list[str] = field(default_factory=list)
     page_number: int | None = None
     fetched_at: datetime | None = None
+    # words other posts of the same page use too: names and terms the glue step must not split
+    shared_words: frozenset[str] = frozenset()
     clean: CleanPost | None = None  # set by NormalizePipeline

@@ -5,7 +5,6 @@ Both are built by `from_crawler` and read `FORUMSIFT_*` settings (defaults in cr
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -50,7 +49,7 @@ class NormalizePipeline:
         # names the thread itself uses (its title, the author, who is quoted) are never split as glue
         names = [item.thread_title or "", item.post.author or "", *(q.author or "" for q in item.post.quotes)]
         item.clean = normalize.clean_post(item.post, detect_language=self.detect_language,
-                                          known_names=normalize.thread_names(names))
+                                          known_names=normalize.thread_names(names) | item.shared_words)
         if self.repeated is not None:
             self.repeated.strip(item.clean)
         return item

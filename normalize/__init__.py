@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from normalize.fixlog import Settings
 from normalize.model import CleanPost, CleanQuote, Fix, RawPost, RawQuote
-from normalize.pipeline import STEPS, VERSION, clean_body, clean_post, clean_text, thread_names
+from normalize.pipeline import STEPS, VERSION, clean_body, clean_post, clean_text, shared_words, thread_names
 
 __all__ = [
     "CleanPost",
@@ -24,5 +24,6 @@ __all__ = [
     "clean_body",
     "clean_post",
     "clean_text",
+    "shared_words",
     "thread_names",
 ]

@@ -6,6 +6,8 @@ which needs it, and is the post's language in the result.
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterable
 
 from normalize import boilerplate, glue, language, punctuation, unicode_fixes, whitespace
@@ -101,6 +103,22 @@ def thread_names(texts: Iterable[str]) -> frozenset[str]:
     for t in texts:
         names.update(m.group(0) for m in glue._TOKEN.finditer(t))
     return frozenset(names)
+
+
+_WORD = re.compile(r"[^\W\d_]{5,40}")
+
+
+def shared_words(texts: Iterable[str]) -> frozenset[str]:
+    """Words that occur in at least two of `texts` (the posts of one thread page, as HTML or text):
+    a name or a term the thread uses ("getrandom"), which the glued-word step must never split.
+    A word only one post has stays splittable, so the glue of that post is still repaired."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for text in texts:
+        words = set(_WORD.findall(text))
+        shared.update(words & seen)
+        seen.update(words)
+    return frozenset(shared)
 
 
 def clean_post(raw: RawPost, detect_language: bool = True, settings: Settings | None = None,

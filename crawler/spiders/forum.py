@@ -32,6 +32,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 import db
+import normalize
 from crawler import distributed
 from crawler.engines import Engine, Page, detect_engine, get_engine
 from crawler.engines.overrides import load_overrides
@@ -272,12 +273,13 @@ class ForumSpider(scrapy.Spider):
             gone = self.planner.mark_deleted(thread_url, [p.post_id for p in thread.posts],
                                              [p.position for p in thread.posts], last_page=not thread.next_page)
             stats.inc_value("forumsift/posts_deleted", len(gone))
+        shared = normalize.shared_words(p.body_html for p in thread.posts)
         for post in thread.posts:
             stats.inc_value("forumsift/posts_found")
             yield PostItem(site_url=self.site_url, engine=self.engine.name, thread_url=thread_url,
                            page_url=page.url, post=post, thread_id=thread.thread_id,
                            thread_title=thread.title, forum_path=thread.forum_path,
-                           page_number=thread.page_number, fetched_at=page.fetched_at)
+                           page_number=thread.page_number, fetched_at=page.fetched_at, shared_words=shared)
         if thread.next_page and self._follow(thread.next_page):
             yield scrapy.Request(thread.next_page, callback=self.parse_thread, errback=self.page_failed,
                                  priority=THREAD_PRIORITY + 1)
@@ -298,12 +300,14 @@ class ForumSpider(scrapy.Spider):
             thread_url = self.engine.canonical_thread_url(thread.url)
             if not thread.posts:
                 stats.inc_value("forumsift/thread_pages_empty")
+            shared = normalize.shared_words(p.body_html for p in thread.posts)
             for post in thread.posts:
                 stats.inc_value("forumsift/posts_found")
                 yield PostItem(site_url=self.site_url, engine=self.engine.name, thread_url=thread_url,
                                page_url=thread.url, post=post, thread_id=thread.thread_id,
                                thread_title=thread.title, forum_path=thread.forum_path,
-                               page_number=thread.page_number, fetched_at=datetime.now(timezone.utc))
+                               page_number=thread.page_number, fetched_at=datetime.now(timezone.utc),
+                               shared_words=shared)
         links = [link for link in result.thread_links if self._follow(link.url)]
         for plan in self.planner.plan(links) if self.planner is not None and links else []:
             stats.inc_value("forumsift/threads_found")
