@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 OK_REASONS = {"finished"}
@@ -21,7 +21,6 @@ class CrawlResult:
     stats: dict[str, Any]
     failure: str | None = None
     seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -34,10 +33,6 @@ class CrawlResult:
     @property
     def posts(self) -> int:
         return int(self.stats.get("forumsift/posts_found", 0))
-
-    @property
-    def errors(self) -> int:
-        return int(self.stats.get("log_count/ERROR", 0)) + int(self.stats.get("spider_exceptions", 0) or 0)
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Any:

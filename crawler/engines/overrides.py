@@ -7,7 +7,7 @@ A TOML file replaces any selector of an engine, for every site on that engine or
     author_title = ".userBanner strong"
 
     [sites."forum.example.org"]              # one forum (matched on the host name)
-    engine = "xenforo2"                      # optional: force the engine for this site
+    engine = "xenforo2"                      # optional: apply only when this engine reads the site
     [sites."forum.example.org".selectors]
     post = "article.MessageCard"
     body = ".MessageCard__content"
@@ -41,14 +41,6 @@ def load_overrides(path: str | None, site_url: str, engine: str | None) -> dict[
     if site and (not site.get("engine") or site.get("engine") == engine):
         selectors.update(_strings(site.get("selectors", {}), f"sites.{host}.selectors"))
     return selectors
-
-
-def site_engine(path: str | None, site_url: str) -> str | None:
-    """The engine an overrides file forces for `site_url`, if any."""
-    if not path:
-        return None
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return data.get("sites", {}).get(urlsplit(site_url).hostname or "", {}).get("engine")
 
 
 def _strings(table: object, where: str) -> dict[str, str]:
