@@ -40,6 +40,8 @@ def test_two_workers_store_every_post_once(serve_forum, pg_url, redis_url):
         assert run.returncode == 0, run.stderr[-3000:]
         assert "'finish_reason': 'finished'" in run.stderr
         assert "scrapy_redis.scheduler.Scheduler" in run.stderr  # the shared queue was used
+        # a worker whose start request the other took still knows the engine (it travels in the requests)
+        assert "Spider error processing" not in run.stderr, run.stderr[-3000:]
 
     engine = create_engine(pg_url)
     with engine.connect() as conn:

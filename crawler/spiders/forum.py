@@ -42,6 +42,7 @@ from crawler.pagecheck import not_a_forum_reason
 
 logger = logging.getLogger(__name__)
 
+ENGINE_META = "forumsift_engine"  # the engine's name, carried by every request after the start page
 THREAD_PRIORITY = 10  # finish threads before opening more index pages: the queue stays small
 # content types read as pages; anything else (images, PDFs, JSON outside an API crawl) is skipped
 _PAGE_TYPES = re.compile(r"^\s*(text/|application/xhtml\+xml|application/xml)|^\s*$", re.I)
@@ -150,7 +151,7 @@ class ForumSpider(scrapy.Spider):
             self.planner = self._make_planner()
         api_url = self.engine.api_entry(page)
         if api_url:
-            yield scrapy.Request(api_url, callback=self.parse_api, errback=self.start_failed)
+            yield self.request(api_url, self.parse_api, errback=self.start_failed)
             return
         yield from self.route(page)
 
@@ -175,17 +176,36 @@ class ForumSpider(scrapy.Spider):
         else:
             yield from self.read_index_page(page)
 
+    def request(self, url: str, callback: Any, errback: Any = None, priority: int = 0,
+                meta: dict[str, Any] | None = None) -> scrapy.Request:
+        """A request for a page after the start page. It names the engine, because with a shared
+        Redis queue another worker's start page may be the one that detected it."""
+        assert self.engine is not None
+        return scrapy.Request(url, callback=callback, errback=errback or self.page_failed, priority=priority,
+                              meta={**(meta or {}), ENGINE_META: self.engine.name})
+
+    def adopt_engine(self, response: Response) -> None:
+        """Take the engine a request names when this worker has not read a start page itself."""
+        if self.engine is None and response.meta.get(ENGINE_META):
+            self.engine = self._make_engine(response.meta[ENGINE_META])
+            self.crawler.stats.set_value("forumsift/engine", self.engine.name)
+        if self.engine is not None and self.planner is None:
+            self.planner = self._make_planner()
+
     def parse_any(self, response: Response) -> Iterator[Any]:
+        self.adopt_engine(response)
         page = self.make_page(response)
         if page is not None:
             yield from self.route(page)
 
     def parse_index(self, response: Response) -> Iterator[Any]:
+        self.adopt_engine(response)
         page = self.make_page(response)
         if page is not None:
             yield from self.read_index_page(page)
 
     def parse_thread(self, response: Response) -> Iterator[Any]:
+        self.adopt_engine(response)
         page = self.make_page(response)
         if page is None:
             return
@@ -248,18 +268,18 @@ class ForumSpider(scrapy.Spider):
         stats.inc_value("forumsift/pages_index")
         for url in self.engine.forum_links(page):
             if self._follow(url):
-                yield scrapy.Request(url, callback=self.parse_index, errback=self.page_failed)
+                yield self.request(url, self.parse_index)
         links = [link for link in self.engine.thread_links(page) if self._follow(link.url)]
         assert self.planner is not None
         for plan in self.planner.plan(links):
             stats.inc_value("forumsift/threads_found")
             stats.inc_value(f"forumsift/threads_{plan.verdict}")
             if plan.start_url:
-                yield scrapy.Request(plan.start_url, callback=self.parse_thread, errback=self.page_failed,
-                                     priority=THREAD_PRIORITY, meta={"thread_link": plan.link})
+                yield self.request(plan.start_url, self.parse_thread, priority=THREAD_PRIORITY,
+                                   meta={"thread_link": plan.link})
         next_url = self.engine.next_page(page)
         if next_url and self._follow(next_url) and not (self.planner and self.planner.all_older_than_since(links)):
-            yield scrapy.Request(next_url, callback=self.parse_index, errback=self.page_failed)
+            yield self.request(next_url, self.parse_index)
 
     def read_thread_page(self, page: Page) -> Iterator[Any]:
         assert self.engine is not None
@@ -281,11 +301,11 @@ class ForumSpider(scrapy.Spider):
                            thread_title=thread.title, forum_path=thread.forum_path,
                            page_number=thread.page_number, fetched_at=page.fetched_at, shared_words=shared)
         if thread.next_page and self._follow(thread.next_page):
-            yield scrapy.Request(thread.next_page, callback=self.parse_thread, errback=self.page_failed,
-                                 priority=THREAD_PRIORITY + 1)
+            yield self.request(thread.next_page, self.parse_thread, priority=THREAD_PRIORITY + 1)
 
     def parse_api(self, response: Response) -> Iterator[Any]:
         """An engine's JSON API response: posts of thread pages, more API URLs to fetch."""
+        self.adopt_engine(response)
         assert self.engine is not None
         stats = self.crawler.stats
         try:
@@ -314,11 +334,10 @@ class ForumSpider(scrapy.Spider):
             stats.inc_value(f"forumsift/threads_{plan.verdict}")
             api_url = self.engine.api_thread_url(plan.link) if plan.start_url else None
             if api_url and self._follow(api_url):
-                yield scrapy.Request(api_url, callback=self.parse_api, errback=self.page_failed,
-                                     priority=THREAD_PRIORITY)
+                yield self.request(api_url, self.parse_api, priority=THREAD_PRIORITY)
         for url in result.follow:
             if self._follow(url):
-                yield scrapy.Request(url, callback=self.parse_api)
+                yield self.request(url, self.parse_api)
 
     def _follow(self, url: str) -> bool:
         host = urlsplit(url).hostname
