@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from crawler.engines import dates
 from crawler.engines.base import Page
 from crawler.engines.mybb import MyBB
 from fixtures.content import demo_forum
@@ -57,6 +58,12 @@ def test_relative_dates_take_the_absolute_date_from_the_title():
     assert (post.author, post.author_id) == ("Ann", "4")
     assert post.posted_at == datetime(2019, 2, 24, 17, 31, tzinfo=timezone.utc)
     assert post.edited_at == datetime(2019, 2, 25, 9, 3, tzinfo=timezone.utc)
+
+
+def test_iso_days_with_a_12_hour_clock_are_read_on_the_fast_path():
+    post = MyBB().thread(_post_page("2019-02-23, 09:14 PM")).posts[0]
+    assert post.posted_at == datetime(2019, 2, 23, 21, 14, tzinfo=timezone.utc)
+    assert dates.quick_parse("2019-02-23, 09:14 PM", "UTC") == post.posted_at  # no dateparser
 
 
 def test_the_breadcrumb_page_menu_is_not_the_next_page():

@@ -171,6 +171,7 @@ def test_subsilver2_posts_spread_over_rows_are_read_whole():
     ("Zuletzt geändert von Harald am Mo 21. Dez 2015, 10:12, insgesamt 1-mal geändert.", datetime(2015, 12, 21, 10, 12)),
     ("Last edited by Harald on Mon Dec 21, 2015 10:12 am; edited 1 time in total", datetime(2015, 12, 21, 10, 12)),
     ("Posted: Mon Dec 21, 2015 9:30 am", datetime(2015, 12, 21, 9, 30)),
+    ("by kabu » 12. Sep 2024, 18:36", datetime(2024, 9, 12, 18, 36)),  # the d. M Y format, English months
 ])
 def test_dates_are_cut_out_of_bylines_and_edit_notes(shown, when):
     page = Page.from_html("<html></html>", "https://f.example/viewtopic.php?t=1")
