@@ -18,7 +18,8 @@ from normalize.model import Fix
 URL = r"(?:https?://|ftp://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,;:!?)\]]"
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _PROTECTED = re.compile(f"{URL}|{EMAIL}")
-_URL = re.compile(URL)  # the same matches when there is no "@", found many times faster
+_URL = re.compile(URL)  # the same matches when there is no e-mail address, found many times faster
+_EMAIL_HINT = re.compile(r"@[\w-]+\.[\w-]")  # what every EMAIL match holds
 # Lines that look like code pasted without markup (common in flattened text): an assignment, a
 # comparison, a shell variable, a line ending in ; { }, a code keyword at the start.
 _CODE_LINE = re.compile(
@@ -27,16 +28,29 @@ _CODE_LINE = re.compile(
     r"|[^\n]*(?:==|!=|&&|\|\||\$\(|\$\w|\[ |\(\( |[;{}][ \t]*$)[^\n]*)$",
     re.M,
 )
-_CODE_HINT = re.compile(r"[=;{}$]|\[ |\bimport\b|\bdef\b|\bsudo\b")
-# A line `_CODE_LINE` matches holds one of these or starts with one of its keywords: only such lines
-# are tried (long prose lines are where the pattern backtracks most).
-_CODE_LINE_NEED = re.compile(r"[=;{}$]|&&|\|\||\[ |\(\( ")
-_CODE_KEYWORD_LINE = re.compile(r"^[ \t]*(?:import|def|elif|sudo|#include|const|let|var|export|async def|await)", re.M)
+# Starting each pattern below with a character class lets the regex engine skip ahead to the next
+# candidate character instead of trying the pattern at every position: five to ten times faster.
+# `_CODE_HINT` in two parts: "[=;{}$]|\[ " here, the words in `_CODE_WORD`.
+_CODE_CHAR = re.compile(r"[=;{}$\[](?:(?<=[=;{}$])|(?<=\[) )")
+_CODE_WORD = re.compile(r"\b(?:import|def|sudo)\b")
+# A line `_CODE_LINE` matches holds one of these, `[=;{}$]|&&|\|\||\[ |\(\( `, or starts with one of
+# its keywords: only such lines are tried (long prose lines are where the pattern backtracks most).
+_CODE_LINE_NEED = re.compile(r"[=;{}$&|\[(](?:(?<=[=;{}$])|(?<=&)&|(?<=\|)\||(?<=\[) |(?<=\()\( )")
+# A keyword at a line start, the newline included (searched in "\n" + text: a literal first character).
+_CODE_KEYWORD_LINE = re.compile(r"\n[ \t]*(?:import|def|elif|sudo|#include|const|let|var|export|async def|await)")
+
+
+def _may_hold_code(text: str) -> bool:
+    """Whether `text` holds a character or word that code lines are looked for after."""
+    if _CODE_CHAR.search(text):
+        return True
+    return ("import" in text or "def" in text or "sudo" in text) and _CODE_WORD.search(text) is not None
 
 
 def _code_line_spans(text: str) -> list[tuple[int, int]]:
     """The spans of `_CODE_LINE.finditer(text)`, trying only the lines that can match."""
-    starts = {text.rfind("\n", 0, m.start()) + 1 for m in _CODE_KEYWORD_LINE.finditer(text)}
+    # in "\n" + text the match of a keyword line starts where the line starts in `text`
+    starts = {m.start() for m in _CODE_KEYWORD_LINE.finditer("\n" + text)}
     line_end = -1
     for m in _CODE_LINE_NEED.finditer(text):
         if m.start() > line_end:
@@ -83,11 +97,11 @@ class Context:
 
     def protected_spans(self, text: str) -> list[tuple[int, int]]:
         """Sorted, non-overlapping (start, end) spans no step may change."""
-        if "@" in text:
+        if "@" in text and _EMAIL_HINT.search(text):  # most "@" are @mentions, not addresses
             spans = [m.span() for m in _PROTECTED.finditer(text)]
         else:
             spans = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text) else []
-        if _CODE_HINT.search(text):
+        if _may_hold_code(text):
             spans += _code_line_spans(text)
         for code in self.code:
             start = text.find(code)

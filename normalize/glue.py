@@ -24,7 +24,6 @@ import os
 import re
 from array import array
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -170,26 +169,24 @@ def _build_vocabulary(path: Path) -> Vocabulary:
         return Vocabulary.from_buckets(unpacker.unpack() for _ in range(count - 1))
 
 
-def _part_ok(part: str, vocab: Vocabulary) -> float:
-    z = vocab.get(part, 0.0)
-    if len(part) <= 2:
-        return z if z >= MIN_SHORT_PART_ZIPF else 0.0
-    return z if z >= MIN_PART_ZIPF else 0.0
-
-
 def best_split(token: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """The most likely way to cut an all-lower-case unknown token into two frequent words."""
+    # Every word of MIN_PART_ZIPF or more is in `vocab.frequent`: a dict look-up decides most cuts,
+    # and the long tail (a hash and a binary search) is read only next to a function word.
+    frequent = vocab.frequent
+    n = len(token)
     best: tuple[float, int] | None = None
-    for i in range(1, len(token)):
-        zl = _part_ok(token[:i], vocab)
-        zr = _part_ok(token[i:], vocab)
+    for i in range(1, n):
+        left, right = token[:i], token[i:]
+        zl0, zr0 = frequent.get(left, 0.0), frequent.get(right, 0.0)
+        zl = zl0 if zl0 >= (MIN_SHORT_PART_ZIPF if i <= 2 else MIN_PART_ZIPF) else 0.0
+        zr = zr0 if zr0 >= (MIN_SHORT_PART_ZIPF if n - i <= 2 else MIN_PART_ZIPF) else 0.0
         if not zl or not zr:
-            left, right = token[:i], token[i:]
-            zl0, zr0 = vocab.get(left, 0.0), vocab.get(right, 0.0)
-            if zl0 >= FUNCTION_WORD_ZIPF and len(right) >= 5 and zr0 >= MIN_RARE_PART_ZIPF:
-                zl, zr = zl0, zr0
-            elif zr0 >= FUNCTION_WORD_ZIPF and len(left) >= 5 and zl0 >= MIN_RARE_PART_ZIPF:
-                zl, zr = zl0, zr0
+            # a rarer half next to a function word: "regurgitationof"
+            if zl0 >= FUNCTION_WORD_ZIPF and n - i >= 5 and (z := vocab.get(right, 0.0)) >= MIN_RARE_PART_ZIPF:
+                zl, zr = zl0, z
+            elif zr0 >= FUNCTION_WORD_ZIPF and i >= 5 and (z := vocab.get(left, 0.0)) >= MIN_RARE_PART_ZIPF:
+                zl, zr = z, zr0
         if zl and zr and (best is None or zl + zr > best[0]):
             best = (zl + zr, i)
     return (token[: best[1]], token[best[1] :]) if best else None
@@ -225,18 +222,33 @@ def split_token(token: str, vocab: Vocabulary, lang: str) -> str | None:
     return f"{left} {right}"
 
 
-def _token_matches(text: str, tokens: Iterable[str]) -> list[re.Match[str]]:
-    """The `_TOKEN` matches of `tokens` in `text`, in order, found without scanning the text again
-    with the slow pattern: each occurrence is checked with `_TOKEN.match` at its position."""
+def _occurrences(text: str, token: str) -> list[re.Match[str]]:
+    """The `_TOKEN` matches that are `token`, found without scanning the text with the slow
+    pattern: each occurrence is checked with `_TOKEN.match` at its position."""
     found = []
-    for token in tokens:
-        i = text.find(token)
-        while i >= 0:
-            m = _TOKEN.match(text, i)
-            if m and m.end() == i + len(token):
-                found.append(m)
-            i = text.find(token, i + 1)
-    return sorted(found, key=lambda m: m.start())
+    i = text.find(token)
+    while i >= 0:
+        m = _TOKEN.match(text, i)
+        if m and m.end() == i + len(token):
+            found.append(m)
+        i = text.find(token, i + 1)
+    return found
+
+
+# ASCII text with every character but a letter made a space: its words are the letter runs.
+_LETTERS_ONLY = bytes(c if 65 <= c <= 90 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _unknown_words(text: str, ctx: Context, frequent: dict[str, float]) -> set[str]:
+    """Every token (`_TOKEN` match) of `text` that is neither a frequent word (as written or in
+    lower case) nor a name the thread uses, and possibly a few other letter runs of `text`."""
+    if text.isascii():
+        # every token is a whole letter run: two C calls list the runs, many times faster than
+        # scanning with `_TOKEN` (`_occurrences` checks the few that matter)
+        words = set(text.encode("ascii").translate(_LETTERS_ONLY).decode("ascii").split())
+    else:
+        words = set(_TOKEN.findall(text))
+    return {w for w in words.difference(frequent, ctx.known_names) if 5 <= len(w) <= 40 and w.lower() not in frequent}
 
 
 def split_glued_words(text: str, ctx: Context) -> str:
@@ -246,22 +258,21 @@ def split_glued_words(text: str, ctx: Context) -> str:
     vocab = vocabulary(ctx.lang)
     if not vocab:
         return text
-    # Decide per distinct token once; most posts have nothing to split and end here.
-    # A repeated token is a name or a term, not an accident; a frequent word is no glue (the first
-    # test of split_token, done here with set operations: nearly every token ends here).
-    frequent = vocab.frequent
-    once = {token for token, count in Counter(_TOKEN.findall(text)).items() if count == 1}
-    once = once.difference(frequent, ctx.known_names)
+    # Decide per distinct word once; most posts have nothing to split and end here.
     splits: dict[str, str] = {}
-    for token in once:
-        if token.lower() not in frequent:
-            split = split_token(token, vocab, ctx.lang)
-            if split is not None:
-                splits[token] = split
+    matches: list[re.Match[str]] = []
+    for word in _unknown_words(text, ctx, vocab.frequent):
+        split = split_token(word, vocab, ctx.lang)
+        if split is not None:
+            found = _occurrences(text, word)
+            if len(found) == 1:  # a repeated token is a name or a term, not an accident
+                splits[word] = split
+                matches += found
     if not splits:
         return text
 
     before = len(ctx.fixes)
-    text = substitute(text, _TOKEN, lambda m: splits[m.group(0)], "glue", ctx, matches=_token_matches(text, splits))
+    matches.sort(key=lambda m: m.start())
+    text = substitute(text, _TOKEN, lambda m: splits[m.group(0)], "glue", ctx, matches=matches)
     ctx.evidence["glued"] += len(ctx.fixes) - before
     return text
