@@ -48,6 +48,8 @@ class Reddit(Engine):
 
     def detect(self, page: Page) -> float:
         score = 0.0
+        if not page.contains("<shreddit-", "siteTable", "commentarea"):
+            return 0.0  # cheap gate: new Reddit's custom elements, old Reddit's comment area
         if page.xpath("//shreddit-app | //shreddit-post"):
             score += 0.8
         elif page.xpath("//div[@id='siteTable' or @class='commentarea']"

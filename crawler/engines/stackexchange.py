@@ -48,7 +48,8 @@ class StackExchange(Engine):
         score = 0.0
         if page.xpath("/html[contains(@itemtype,'QAPage')]"):
             score += 0.15
-        if page.xpath("//div[@id='question'][contains(@class,'js-question')]"):
+        # id() reads the document's id table: no walk over every element
+        if page.xpath("id('question')[self::div][contains(@class,'js-question')]"):
             score += 0.6
         elif not score:
             return 0.0  # neither a question page nor QAPage markup: skip the costlier checks

@@ -80,8 +80,10 @@ class VBulletin3(Engine):
     PAGE_NUMBER_PATTERN = r"[?&]page=(\d+)"
 
     def detect(self, page: Page) -> float:
+        if not page.contains("vbulletin_global.js", "vbulletin_menu.js", "vBulletin 3"):
+            return 0.0  # cheap gate: the score needs the generator or vBulletin's scripts
         score = 0.0
-        if page.xpath("//meta[@name='generator'][starts-with(@content,'vBulletin 3')]"):
+        if page.generator.startswith("vBulletin 3"):
             score += 0.6
         if page.xpath("//script[contains(@src,'vbulletin_global.js') or contains(@src,'vbulletin_menu.js')]"):
             score += 0.3
@@ -89,7 +91,7 @@ class VBulletin3(Engine):
             score += 0.2
         if any(name in ("bb_sessionhash", "bb_lastvisit", "bblastvisit") for name in page.cookies):
             score += 0.1
-        if page.xpath("/html[@id='vbulletin_html'] | //meta[@name='generator'][starts-with(@content,'vBulletin 4')]"):
+        if page.xpath("/html[@id='vbulletin_html']") or page.generator.startswith("vBulletin 4"):
             return 0.0  # vBulletin 4 has its own engine
         return min(score, 1.0)
 

@@ -55,13 +55,15 @@ class VBulletin4(VBulletin3):
         score = 0.0
         if page.xpath("/html[@id='vbulletin_html']"):
             score += 0.6
-        if page.xpath("//meta[@name='generator'][starts-with(@content,'vBulletin 4')]"):
+        if page.generator.startswith("vBulletin 4"):
             score += 0.3
+        if not score:
+            return 0.0  # neither marker: the rest cannot reach the threshold
         if page.css("li.postcontainer[id^='post_'], ol#threads li.threadbit, ol#forums li.forumbit_nopost, "
                     "ol#forums li.forumbit_post, style#vbulletin_css"):
             score += 0.2
         if any(name in ("bb_sessionhash", "bb_lastvisit", "bblastvisit") for name in page.cookies):
             score += 0.1
-        if page.xpath("//meta[@name='generator'][starts-with(@content,'vBulletin 5')]"):
+        if page.generator.startswith("vBulletin 5"):
             return 0.0  # vBulletin 5 has its own engine
         return min(score, 1.0)

@@ -57,10 +57,12 @@ class VBulletin5(VBulletin4):
 
     def detect(self, page: Page) -> float:
         score = 0.0
-        if page.xpath("//meta[@name='generator'][starts-with(@content,'vBulletin 5')]"):
+        if page.generator.startswith("vBulletin 5"):
             score += 0.6
-        if page.xpath("//body[@id='vb-page-body']"):
+        if page.xpath("/html/body[@id='vb-page-body']"):
             score += 0.2
+        if not score:
+            return 0.0  # neither marker: the rest cannot reach the threshold
         if page.css("li.b-post[data-node-id], tr.topic-item[data-node-id], tr.forum-item[data-channel-id]"):
             score += 0.2
         if any(name.startswith("bb") for name in page.cookies):

@@ -63,9 +63,9 @@ class XenForo1(XenForo2):
     }
 
     def detect(self, page: Page) -> float:
-        score = 0.0
-        if page.xpath("/html[@id='XenForo']"):
-            score += 0.7
+        if not page.xpath("/html[@id='XenForo']"):
+            return 0.0  # without html#XenForo the other markers cannot reach the threshold
+        score = 0.7
         if page.css("ol#messageList > li.message[data-author], li.discussionListItem, ol.nodeList"):
             score += 0.2
         if any(name.startswith("xf_") for name in page.cookies):

@@ -75,9 +75,9 @@ class XenForo2(Engine):
     PAGE_NUMBER_PATTERN = r"/page-(\d+)"
 
     def detect(self, page: Page) -> float:
-        score = 0.0
-        if page.xpath("/html[@id='XF']"):
-            score += 0.7
+        if not page.xpath("/html[@id='XF']"):
+            return 0.0  # without html#XF the other markers cannot reach the threshold (0.45 at most)
+        score = 0.7
         if page.xpath("/html[@data-app='public'] | /html[@data-template]"):
             score += 0.15
         if page.css("article.message[data-content^='post-'], .structItem--thread, .p-body-pageContent"):
