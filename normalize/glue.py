@@ -235,19 +235,27 @@ def _occurrences(text: str, token: str) -> list[re.Match[str]]:
     return found
 
 
-# ASCII text with every character but a letter made a space: its words are the letter runs.
-_LETTERS_ONLY = bytes(c if 65 <= c <= 90 or 97 <= c <= 122 else 32 for c in range(256))
+# UTF-8 text with every ASCII character but a letter made a space: the pieces are the ASCII letter
+# runs and the runs that hold non-ASCII characters (letters or not: those are read with `_TOKEN`).
+_LETTER_RUNS = bytes(c if 65 <= c <= 90 or 97 <= c <= 122 or c >= 128 else 32 for c in range(256))
 
 
 def _unknown_words(text: str, ctx: Context, frequent: dict[str, float]) -> set[str]:
     """Every token (`_TOKEN` match) of `text` that is neither a frequent word (as written or in
     lower case) nor a name the thread uses, and possibly a few other letter runs of `text`."""
+    # A token is a whole run of letters, so it is one of the pieces (or, in a piece with non-ASCII
+    # characters, a `_TOKEN` match of the piece alone): two C calls find them, many times faster than
+    # scanning the text with `_TOKEN`. `_occurrences` checks the few that matter in the text itself.
+    runs = text.encode("utf-8").translate(_LETTER_RUNS)
     if text.isascii():
-        # every token is a whole letter run: two C calls list the runs, many times faster than
-        # scanning with `_TOKEN` (`_occurrences` checks the few that matter)
-        words = set(text.encode("ascii").translate(_LETTERS_ONLY).decode("ascii").split())
+        words = set(runs.decode("ascii").split())
     else:
-        words = set(_TOKEN.findall(text))
+        words = set()
+        for piece in set(runs.split()):
+            if piece.isascii():
+                words.add(piece.decode("ascii"))
+            else:
+                words.update(_TOKEN.findall(piece.decode("utf-8")))
     return {w for w in words.difference(frequent, ctx.known_names) if 5 <= len(w) <= 40 and w.lower() not in frequent}
 
 

@@ -54,7 +54,9 @@ _SPACE_BEFORE = re.compile(
     re.M,
 )
 _SPACE_THEN_MARK = (" ,", " !", " ?", " .", " ;", " :", " )", " ]")
-_SPACES_THEN_MARK = re.compile(r"[ ]+(?=[,!?.;:)\]])")
+# A mark after a space. Looking for the mark (rarer than a space, and a character class the regex
+# engine skips ahead to) and then back at the space is many times faster than `[ ]+(?=[,!?.;:)\]])`.
+_MARK_AFTER_SPACE = re.compile(r"[,!?.;:)\]](?<= .)")
 _SPACE_AFTER_OPEN = re.compile(r"(?<=[(\[])[ ]+(?=[^\s)\]])")
 
 
@@ -63,11 +65,28 @@ def space_before_punctuation(text: str, ctx: Context) -> str:
     if not any(pair in text for pair in _SPACE_THEN_MARK):
         return text  # the pattern's look-behind makes it slow to scan; most posts have no such pair
     # Every match starts a run of spaces that a mark follows: try the pattern only there.
-    matches = [m for m in (_SPACE_BEFORE.match(text, c.start()) for c in _SPACES_THEN_MARK.finditer(text)) if m]
+    matches = [m for m in (_SPACE_BEFORE.match(text, _run_start(text, c.start(), " "))
+                           for c in _MARK_AFTER_SPACE.finditer(text)) if m]
     before = len(ctx.fixes)
     text = substitute(text, _SPACE_BEFORE, lambda m: m.group(0).lstrip(" "), "punct_space", ctx, matches=matches)
     ctx.evidence["space_before_punct"] += len(ctx.fixes) - before
     return text
+
+
+def _run_start(text: str, end: int, char: str) -> int:
+    """Where the run of `char` that ends at `end` (exclusive) starts."""
+    start = end
+    while start > 0 and text[start - 1] == char:
+        start -= 1
+    return start
+
+
+def _letters_start(text: str, end: int) -> int:
+    """Where the run of letters (`[^\\W\\d_]`) that ends at `end` (exclusive) starts."""
+    start = end
+    while start > 0 and text[start - 1].isalnum() and not text[start - 1].isdecimal():
+        start -= 1
+    return start
 
 
 def space_after_bracket(text: str, ctx: Context) -> str:
@@ -88,9 +107,13 @@ _MARK_THEN_CAPITAL = re.compile("[.!?][A-Z\u00c0-\u00de\u0410-\u042f]")  # what 
 
 def space_after_sentence(text: str, ctx: Context) -> str:
     """Add the missing space after . ! ? between two words ("said.Then" -> "said. Then")."""
-    if not _MARK_THEN_CAPITAL.search(text):
+    # A match is the letters before such a mark, from the start of their run: try the pattern only
+    # there (scanning the text with it is slow: it may start at any letter).
+    matches = [m for m in (_MISSING_SPACE.match(text, _letters_start(text, c.start()))
+                           for c in _MARK_THEN_CAPITAL.finditer(text)) if m]
+    if not matches:
         return text
     before = len(ctx.fixes)
-    text = substitute(text, _MISSING_SPACE, lambda m: m.group(1) + " ", "sentence_space", ctx)
+    text = substitute(text, _MISSING_SPACE, lambda m: m.group(1) + " ", "sentence_space", ctx, matches=matches)
     ctx.evidence["missing_space"] += len(ctx.fixes) - before
     return text
