@@ -26,6 +26,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import filterfalse
 from pathlib import Path
 
 from normalize.fixlog import Context, substitute
@@ -194,13 +195,15 @@ def best_split(token: str, vocab: Vocabulary) -> tuple[str, str] | None:
 
 def split_token(token: str, vocab: Vocabulary, lang: str) -> str | None:
     """The token with a space where it was glued, or None to leave it."""
-    lower = token.lower()
-    if lower in vocab:
-        return None
+    # A known word is never split. That look-up (a hash and a binary search for a rare word) is
+    # made after the cheap tests of the token's shape, which turn most unknown words away.
     uppers = [i for i, c in enumerate(token) if c.isupper()]
     if not uppers:
         if lang not in LOWERCASE_SPLIT_LANGS:
             return None  # closed compounds (German, Dutch ...) are words
+        lower = token.lower()
+        if lower in vocab:
+            return None
         parts = best_split(lower, vocab)
         if not parts or parts[0] in COMPOUND_HEADS or parts[1] in COMPOUND_TAILS:
             return None
@@ -217,7 +220,7 @@ def split_token(token: str, vocab: Vocabulary, lang: str) -> str | None:
         return None  # userName, macOS, innerHTML, getURL
     if not _CAPS_TAIL.fullmatch(right):
         return None  # several humps (getElementById-like): an identifier
-    if vocab.get(left, 0.0) < MIN_PART_ZIPF:
+    if vocab.get(left, 0.0) < MIN_PART_ZIPF or token.lower() in vocab:
         return None
     return f"{left} {right}"
 
@@ -244,18 +247,14 @@ def _unknown_words(text: str, ctx: Context, frequent: dict[str, float]) -> set[s
     """Every token (`_TOKEN` match) of `text` that is neither a frequent word (as written or in
     lower case) nor a name the thread uses, and possibly a few other letter runs of `text`."""
     # A token is a whole run of letters, so it is one of the pieces (or, in a piece with non-ASCII
-    # characters, a `_TOKEN` match of the piece alone): two C calls find them, many times faster than
-    # scanning the text with `_TOKEN`. `_occurrences` checks the few that matter in the text itself.
-    runs = text.encode("utf-8").translate(_LETTER_RUNS)
-    if text.isascii():
-        words = set(runs.decode("ascii").split())
-    else:
-        words = set()
-        for piece in set(runs.split()):
-            if piece.isascii():
-                words.add(piece.decode("ascii"))
-            else:
-                words.update(_TOKEN.findall(piece.decode("utf-8")))
+    # characters, a `_TOKEN` match of the piece alone): a few C calls find them, many times faster
+    # than scanning the text with `_TOKEN`. `_occurrences` checks the few that matter in the text.
+    words = set(text.encode("utf-8").translate(_LETTER_RUNS).decode("utf-8").split())
+    if not text.isascii():
+        mixed = set(filterfalse(str.isascii, words))
+        words -= mixed
+        for piece in mixed:
+            words.update(_TOKEN.findall(piece))
     return {w for w in words.difference(frequent, ctx.known_names) if 5 <= len(w) <= 40 and w.lower() not in frequent}
 
 

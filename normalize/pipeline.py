@@ -73,27 +73,12 @@ def _clean(text: str, code: list[str], settings: Settings, known_names: frozense
     post = CleanPost(text=clean, raw_text=text, fixes=ctx.fixes, normalizer_version=VERSION)
     if settings.detect_language:
         post.lang, post.lang_confidence = ctx.lang, ctx.lang_confidence
-        langs = _paragraph_langs(clean, ctx.lang)
+        langs = language.paragraph_languages(clean, ctx.lang)
         if len(set(langs)) > 1:
             post.paragraph_langs = langs
     post.mt_evidence = {k: v for k, v in ctx.evidence.items() if v}
     post.mt_score = mt_score(post.mt_evidence, len(clean.split()), ctx.lang)
     return post
-
-
-def _paragraph_langs(text: str, post_lang: str) -> list[str]:
-    """Paragraph languages by the cheap first pass; paragraphs it cannot settle (or too short)
-    take the post's language. Only a confident different answer makes a post "mixed"."""
-    paras = [p for p in text.split("\n\n") if p.strip()]
-    if len(paras) < 2:
-        return []
-    out = []
-    for p in paras:
-        quick = language._first_pass(language._sample(p)) if len(p) >= language.MIN_PARAGRAPH_CHARS else None
-        if quick is None and len(p) >= language.MIN_PARAGRAPH_CHARS and language._NON_LATIN.search(p):
-            quick = language.detect_language(p)  # another script: worth langdetect
-        out.append(quick[0] if quick and quick[0] != "und" else post_lang)
-    return out
 
 
 def thread_names(texts: Iterable[str]) -> frozenset[str]:
