@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (ARRAY, JSON, Boolean, DateTime, Engine, String, bindparam, create_engine, event, func,
+from sqlalchemy import (ARRAY, Engine, String, bindparam, create_engine, event, func,
                         insert, select, text, update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -26,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from db import duplicates, export, migrate, report
 from db.errors import NoDatabase, NotForumsiftDatabase, UnreachableDatabase
 from db.models import Author, CrawlRun, Forum, LineCount, Post, PostRevision, Site, Thread
+from db.post_rows import COLUMNS, RowBuilder
 from db.search import Filters, search
 
 DEFAULT_URL = "sqlite:///forumsift.db"
@@ -90,13 +90,6 @@ class _LRU(OrderedDict):
             self.popitem(last=False)
 
 
-def compress_html(html: str) -> bytes:
-    """zlib with a 4 KiB window: as small as the default for a post's HTML, and 4x faster, since
-    the default's 256 KiB of state is set up anew for each of millions of short posts."""
-    packer = zlib.compressobj(6, zlib.DEFLATED, 12, 4)
-    return packer.compress(html.encode("utf-8")) + packer.flush()
-
-
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -144,6 +137,10 @@ class Store:
         self._forums = _LRU()
         self._authors = _LRU()
         self._threads = _LRU()
+        self._rows = RowBuilder(self.dialect)
+        placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self._insert_sql = (f"INSERT INTO posts ({', '.join(COLUMNS)}) VALUES ({', '.join([placeholder] * len(COLUMNS))}) "
+                            "ON CONFLICT DO NOTHING")
 
     # -- schema ------------------------------------------------------------------------------
     def upgrade(self) -> bool:
@@ -192,7 +189,7 @@ class Store:
     def _write(self, conn: Connection, records: Sequence[PostRecord], run_id: int | None, now: datetime,
                result: WriteResult) -> None:
         site_ids = [self._site_id(conn, rec.site_url, rec.engine) for rec in records]
-        forum_ids = [self._forum_id(conn, site_id, rec.forum_path) for site_id, rec in zip(site_ids, records)]
+        forum_ids = self._forum_ids(conn, site_ids, records)
         author_ids = self._author_ids(conn, site_ids, records)
         threads = self._thread_ids(conn, site_ids, forum_ids, records, now)
         starters = [{"pk": threads[(site_id, rec.thread_url)][0], "created": rec.posted_at,
@@ -201,61 +198,60 @@ class Store:
         if starters:
             conn.execute(update(Thread.__table__).where(Thread.id == bindparam("pk"))
                          .values(created_at=bindparam("created"), starter_id=bindparam("starter")), starters)
-        rows_by_key: dict[tuple[int, str], dict[str, Any]] = {}
-        for site_id, rec in zip(site_ids, records):
-            thread_id, thread_title = threads[(site_id, rec.thread_url)]
-            rows_by_key[(site_id, rec.post_id)] = {
-                "site_id": site_id, "engine_post_id": rec.post_id, "thread_id": thread_id,
-                "position": rec.position, "page_url": rec.page_url, "author_id": author_ids.get((site_id, rec.author)),
-                "author_title": rec.author_title, "posted_at": rec.posted_at, "posted_at_raw": rec.posted_at_raw,
-                "edited_at": rec.edited_at,
-                "raw_html": compress_html(rec.body_html) if rec.body_html else None,
-                "raw_text": rec.raw_text, "clean_text": rec.clean_text, "thread_title": thread_title,
-                "quotes": rec.quotes or None, "signature": rec.signature, "likes": rec.likes, "lang": rec.lang,
-                "lang_confidence": rec.lang_confidence, "mt_score": rec.mt_score, "fixes": rec.fixes or None,
-                "content_hash": rec.content_hash(), "normalizer_version": rec.normalizer_version,
-                "first_seen": now, "last_seen": now, "crawl_run_id": run_id, "deleted": False,
-            }
+        batch = {(site_id, rec.post_id): rec for site_id, rec in zip(site_ids, records)}  # a post's last record wins
         posts = Post.__table__
-        existing = {(row.site_id, row.engine_post_id): row for row in self._lookup(
-            conn, posts, "engine_post_id", list(rows_by_key),
-            (posts.c.content_hash, posts.c.clean_text, posts.c.raw_html, posts.c.edited_at, posts.c.last_seen))}
-        new_rows = [row for key, row in rows_by_key.items() if key not in existing]
+        existing = {(row.site_id, row.engine_post_id): (row.id, row.content_hash) for row in self._lookup(
+            conn, posts, "engine_post_id", list(batch), (posts.c.content_hash,))}
+        stamp = self._rows.now(now)
+        new_rows: list[tuple[Any, ...]] = []
+        touched: list[int] = []
+        for key, rec in batch.items():
+            content_hash = rec.content_hash()
+            old = existing.get(key)
+            if old is not None and old[1] == content_hash:  # seen again, same text
+                touched.append(old[0])
+                continue
+            site_id = key[0]
+            thread_id, title = threads[(site_id, rec.thread_url)]
+            author_id = author_ids.get((site_id, rec.author))
+            if old is None:
+                new_rows.append(self._rows.row(rec, site_id, thread_id, title, author_id, content_hash, stamp, run_id))
+                continue
+            self._revise(conn, old[0], dict(zip(COLUMNS, _PYTHON_ROWS.row(
+                rec, site_id, thread_id, title, author_id, content_hash, now, run_id))), now, run_id)
+            result.updated += 1
         if new_rows:
             self._insert_posts(conn, new_rows)
             result.inserted += len(new_rows)
-        touched: list[int] = []
-        for key, row in rows_by_key.items():
-            old = existing.get(key)
-            if old is None:
-                continue
-            if old.content_hash == row["content_hash"]:
-                touched.append(old.id)
-                result.unchanged += 1
-                continue
-            conn.execute(insert(PostRevision.__table__).values(
-                post_id=old.id, clean_text=old.clean_text, raw_html=old.raw_html, content_hash=old.content_hash,
-                edited_at=old.edited_at, seen_from=old.last_seen, replaced_at=now, crawl_run_id=run_id))
-            changes = {k: v for k, v in row.items() if k not in ("site_id", "engine_post_id", "first_seen")}
-            conn.execute(update(posts).where(posts.c.id == old.id).values(**changes))
-            result.updated += 1
-        for chunk in _chunks(touched, 500):  # seen again, same text: only last_seen moves
+        result.unchanged += len(touched)
+        for chunk in _chunks(touched, 500):  # only last_seen moves
             conn.execute(update(posts).where(posts.c.id.in_(chunk)).values(last_seen=now, deleted=False))
 
-    def _insert_posts(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+    def _revise(self, conn: Connection, post_id: int, row: dict[str, Any], now: datetime, run_id: int | None) -> None:
+        """Keep a changed post's stored version as a revision, then store the new one."""
         posts = Post.__table__
+        old = conn.execute(select(posts.c.clean_text, posts.c.raw_html, posts.c.content_hash, posts.c.edited_at,
+                                  posts.c.last_seen).where(posts.c.id == post_id)).one()
+        conn.execute(insert(PostRevision.__table__).values(
+            post_id=post_id, clean_text=old.clean_text, raw_html=old.raw_html, content_hash=old.content_hash,
+            edited_at=old.edited_at, seen_from=old.last_seen, replaced_at=now, crawl_run_id=run_id))
+        changes = {k: v for k, v in row.items() if k not in ("site_id", "engine_post_id", "first_seen")}
+        conn.execute(update(posts).where(posts.c.id == post_id).values(**changes))
+
+    def _insert_posts(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        """Insert new posts (rows from self._rows); a post another worker stored meanwhile is skipped."""
         if self.dialect != "sqlite":
-            conn.execute(self._insert_ignoring_conflicts(posts), rows)
+            conn.exec_driver_sql(self._insert_sql, rows)
             return
         # FTS5 indexes a batch twice as fast from one INSERT … SELECT as from the per-row trigger,
         # which stands aside while the flag is set (migration 0003); the flag's UPDATE takes the
         # write lock first, so every id above `before` is one of ours
-        conn.execute(text("UPDATE search_bulk_load SET active = 1"))
-        before = conn.execute(select(func.max(posts.c.id))).scalar() or 0
-        conn.exec_driver_sql(_SQLITE_INSERT_POSTS, [_sqlite_row(row) for row in rows])
-        conn.execute(text("INSERT INTO posts_fts(rowid, clean_text, thread_title) "
-                          "SELECT id, clean_text, thread_title FROM posts WHERE id > :before"), {"before": before})
-        conn.execute(text("UPDATE search_bulk_load SET active = 0"))
+        conn.exec_driver_sql("UPDATE search_bulk_load SET active = 1")
+        before = conn.exec_driver_sql("SELECT max(id) FROM posts").scalar() or 0
+        conn.exec_driver_sql(self._insert_sql, rows)
+        conn.exec_driver_sql("INSERT INTO posts_fts(rowid, clean_text, thread_title) "
+                             "SELECT id, clean_text, thread_title FROM posts WHERE id > ?", (before,))
+        conn.exec_driver_sql("UPDATE search_bulk_load SET active = 0")
 
     def _insert_ignoring_conflicts(self, table: Any) -> Any:
         stmt = _insert(self.dialect, table)
@@ -277,6 +273,10 @@ class Store:
                     wanted = func.unnest(bindparam("among", list(chunk), type_=ARRAY(String))) \
                         .table_valued("value").render_derived(name="wanted")
                     query = query.join_from(table, wanted, table.c[name] == wanted.c.value)
+                elif self.dialect == "sqlite":
+                    # one JSON parameter: one cached statement, where an IN list is compiled anew each time
+                    wanted = func.json_each(bindparam("among", json.dumps(list(chunk)))).table_valued("value")
+                    query = query.where(table.c[name].in_(select(wanted.c.value)))
                 else:
                     query = query.where(table.c[name].in_(chunk))
                 found += conn.execute(query).all()
@@ -312,10 +312,17 @@ class Store:
         conn.execute(self._insert_ignoring_conflicts(model.__table__).values(**key, **values))
         return conn.execute(select(model.id).where(*where)).scalar_one()
 
-    def _forum_id(self, conn: Connection, site_id: int, path: Sequence[str]) -> int | None:
+    def _forum_ids(self, conn: Connection, site_ids: Sequence[int],
+                   records: Sequence[PostRecord]) -> list[int | None]:
+        """The forum id of each record (its breadcrumb path's last forum), paths resolved once a batch."""
+        paths = dict.fromkeys((site_id, tuple(rec.forum_path)) for site_id, rec in zip(site_ids, records))
+        ids = {key: self._forum_id(conn, *key) for key in paths}  # in the order first met, as before
+        return [ids[(site_id, tuple(rec.forum_path))] for site_id, rec in zip(site_ids, records)]
+
+    def _forum_id(self, conn: Connection, site_id: int, path: tuple[str, ...]) -> int | None:
         parent: int | None = None
         for depth in range(1, len(path) + 1):
-            key = (site_id, tuple(path[:depth]))
+            key = (site_id, path[:depth])
             cached = self._forums.get(key)
             if cached is None:
                 cached = self._get_or_insert(conn, Forum, {"site_id": site_id, "path_key": " > ".join(path[:depth])},
@@ -453,21 +460,7 @@ class Store:
             return duplicates.link_duplicates(conn)
 
 
-# The SQLite insert of new posts bypasses SQLAlchemy's per-row parameter processing, which cost as
-# much as SQLite's own work; the converters store values exactly as SQLAlchemy's SQLite types do.
-def _sqlite_datetime(value: datetime) -> str:
-    return (value.astimezone(timezone.utc) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-_SQLITE_CONVERTERS = {DateTime: _sqlite_datetime, JSON: json.dumps, Boolean: int}
-_POST_COLUMNS = [(c.name, _SQLITE_CONVERTERS.get(type(c.type))) for c in Post.__table__.columns if c.name != "id"]
-_SQLITE_INSERT_POSTS = (f"INSERT INTO posts ({', '.join(name for name, _ in _POST_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' * len(_POST_COLUMNS))}) ON CONFLICT DO NOTHING")
-
-
-def _sqlite_row(row: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(None if (value := row.get(name)) is None else convert(value) if convert else value
-                 for name, convert in _POST_COLUMNS)
+_PYTHON_ROWS = RowBuilder("any", driver=False)  # the rare update of a changed post goes through SQLAlchemy
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
