@@ -56,18 +56,26 @@ _MOJIBAKE_HINT = re.compile(
 _FTFY_NON_MOJIBAKE = re.compile("[\x1b\x80-\x9f\ud800-\udfff]")
 
 
+# The non-ASCII characters of clean typography. ftfy's `is_bad` finds nothing in any text made of
+# these and ASCII (its patterns that could match such text are at most three characters long, and
+# every string of up to three of these and ASCII characters was checked: see
+# tests/test_normalize_steps.py), so such text is never looked at.
+TYPOGRAPHY = "‘’“”„‹›«»–—…•·°©®™\xa0"
+_BEYOND_TYPOGRAPHY = re.compile(f"[^\x00-\x7f{TYPOGRAPHY}]")
+
+
 def _ftfy_would_change(line: str) -> bool:
     """ftfy's own first test, without its fixer loop: it decodes only text that `is_bad` (or that
     holds C1 controls, surrogates, escapes). Clean lines with curly quotes or dashes stop here."""
     from ftfy.badness import is_bad
 
-    return bool(_FTFY_NON_MOJIBAKE.search(line)) or is_bad(line)
+    return bool(_FTFY_NON_MOJIBAKE.search(line)) or (bool(_BEYOND_TYPOGRAPHY.search(line)) and is_bad(line))
 
 
 def fix_mojibake(text: str, ctx: Context) -> str:
     """Decode text that was encoded in UTF-8 and decoded in another codec ("cafÃ©" -> "café"),
     with ftfy, line by line; only lines with a character mojibake is made of are looked at."""
-    if (text.isascii() and "\x1b" not in text) or not _MOJIBAKE_HINT.search(text):
+    if ("\x1b" not in text and not _BEYOND_TYPOGRAPHY.search(text)) or not _MOJIBAKE_HINT.search(text):
         return text
     import ftfy
 

@@ -53,3 +53,21 @@ def test_fixes_replay_to_the_output(step, text, expected):
         out += [text[pos:f.offset], f.after]
         pos = f.offset + len(f.before)
     assert "".join(out) + text[pos:] == got
+
+
+def test_clean_typography_is_never_mojibake_to_ftfy():
+    """`fix_mojibake` does not hand ftfy text whose only non-ASCII characters are clean typography
+    (curly quotes, dashes, ellipsis ...): ftfy's `is_bad` must find nothing in any string of one to
+    three of those and ASCII characters, the longest its patterns over such text reach."""
+    from itertools import product
+
+    from ftfy.badness import is_bad
+
+    from normalize.unicode_fixes import TYPOGRAPHY
+
+    alphabet = [chr(c) for c in range(128)] + list(TYPOGRAPHY)
+    for n in (1, 2, 3):
+        bad = [s for s in map("".join, product(alphabet, repeat=n)) if not s.isascii() and is_bad(s)]
+        assert not bad, bad[:10]
+    got, ctx = _run("fix_mojibake", "“It’s fine” — she said… cafÃ© • ok")
+    assert got == "“It’s fine” — she said… café • ok" and ctx.fixes
