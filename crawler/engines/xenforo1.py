@@ -15,7 +15,7 @@ import re
 
 from parsel import Selector
 
-from crawler.engines.base import Page, first_attr, first_text, to_int
+from crawler.engines.base import Page, first_attr, to_int
 from crawler.engines.xenforo2 import XenForo2, reaction_count
 from normalize.model import RawPost
 
@@ -78,9 +78,10 @@ class XenForo1(XenForo2):
             # XF1 has no data-user-id: the id is the number at the end of the member URL
             m = re.search(r"\.(\d+)/?$", post.author_url or "")
             post.author_id = m.group(1) if m else None
-            likes = first_text(node, self.sel.get("likes"))
-            post.likes = reaction_count(re.sub(r"\s+likes? this\.?$", "", likes)) if likes else None
         return post
+
+    def likes_count(self, text: str | None) -> int | None:
+        return reaction_count(re.sub(r"\s+likes? this\.?$", "", text)) if text else None
 
     def last_page(self, page: Page) -> int | None:
         return to_int(first_attr(page, self.sel.get("last_page"))) or 1

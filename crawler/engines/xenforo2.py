@@ -18,10 +18,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from parsel import Selector
-
 from crawler.engines.base import Engine, Page, first_text, to_int
-from normalize.model import RawPost
 
 _QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' bbCodeBlock--quote ')]"
 
@@ -88,11 +85,8 @@ class XenForo2(Engine):
             return 0.0  # XenForo 1 has its own engine
         return min(score, 1.0)
 
-    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
-        post = super().parse_post(node, page)
-        if post is not None:
-            post.likes = reaction_count(first_text(node, self.sel.get("likes")))
-        return post
+    def likes_count(self, text: str | None) -> int | None:
+        return reaction_count(text)
 
     def parse_date_text(self, text: str, page: Page) -> datetime | None:
         return super().parse_date_text(text.rsplit("·", 1)[-1], page)
