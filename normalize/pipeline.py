@@ -77,7 +77,8 @@ def _clean(text: str, code: list[str], settings: Settings, known_names: frozense
         if len(set(langs)) > 1:
             post.paragraph_langs = langs
     post.mt_evidence = {k: v for k, v in ctx.evidence.items() if v}
-    post.mt_score = mt_score(post.mt_evidence, len(clean.split()), ctx.lang)
+    if post.mt_evidence:  # (no evidence scores 0.0: the words need no counting)
+        post.mt_score = mt_score(post.mt_evidence, len(clean.split()), ctx.lang)
     return post
 
 

@@ -15,7 +15,24 @@ from normalize.fixlog import Context, substitute
 # Opening/closing double quotes of every style, with the French inner spaces when present.
 _DOUBLE_QUOTE = re.compile("«[ ]?|[ ]?»|[„“”‟〝〞＂]")
 _SINGLE_QUOTE = re.compile("‹[ ]?|[ ]?›|[‚‘’‛]")
-_ANY_QUOTE = re.compile("[«»„“”‟〝〞＂‹›‚‘’‛]")  # one character class scans much faster than the alternations
+# One character class scans much faster than the alternations.
+_ANY_QUOTE = re.compile("[«»„“”‟〝〞＂‹›‚‘’‛]")
+_DOUBLE_CHAR = re.compile("[«»„“”‟〝〞＂]")
+_SINGLE_CHAR = re.compile("[‹›‚‘’‛]")
+
+
+def _quote_matches(text: str, pattern: re.Pattern[str], chars: re.Pattern[str], closer: str) -> list[re.Match[str]]:
+    """`pattern.finditer(text)` (`_DOUBLE_QUOTE` or `_SINGLE_QUOTE`), found from its quote
+    characters (`chars`): each match is one, with the space after an opener or before a `closer`."""
+    matches = []
+    end = 0
+    for c in chars.finditer(text):
+        k = c.start()
+        # a space before the closer is its own unless the match before took it
+        m = pattern.match(text, k - 1 if text[k] == closer and k > end and text[k - 1] == " " else k)
+        matches.append(m)
+        end = m.end()
+    return matches
 
 
 def plain_quotes(text: str, ctx: Context) -> str:
@@ -24,9 +41,11 @@ def plain_quotes(text: str, ctx: Context) -> str:
     if ctx.settings.typographic_quotes or text.isascii() or not _ANY_QUOTE.search(text):
         return text
     before = len(ctx.fixes)
-    text = substitute(text, _DOUBLE_QUOTE, '"', "quote", ctx)
+    matches = _quote_matches(text, _DOUBLE_QUOTE, _DOUBLE_CHAR, "»")
+    text = substitute(text, _DOUBLE_QUOTE, '"', "quote", ctx, matches=matches)
     ctx.evidence["guillemets"] += sum(1 for f in ctx.fixes[before:] if "«" in f.before or "»" in f.before)
-    return substitute(text, _SINGLE_QUOTE, "'", "quote", ctx)
+    matches = _quote_matches(text, _SINGLE_QUOTE, _SINGLE_CHAR, "›")
+    return substitute(text, _SINGLE_QUOTE, "'", "quote", ctx, matches=matches)
 
 
 _ODD_HYPHEN = re.compile("[\u2010\u2011]")
@@ -57,7 +76,8 @@ _SPACE_THEN_MARK = (" ,", " !", " ?", " .", " ;", " :", " )", " ]")
 # A mark after a space. Looking for the mark (rarer than a space, and a character class the regex
 # engine skips ahead to) and then back at the space is many times faster than `[ ]+(?=[,!?.;:)\]])`.
 _MARK_AFTER_SPACE = re.compile(r"[,!?.;:)\]](?<= .)")
-_SPACE_AFTER_OPEN = re.compile(r"(?<=[(\[])[ ]+(?=[^\s)\]])")
+# (`(?<=[(\[])[ ]+(?=[^\s)\]])`, starting with a space the regex engine can skip ahead to)
+_SPACE_AFTER_OPEN = re.compile(r"[ ](?<=[(\[][ ])[ ]*(?=[^\s)\]])")
 
 
 def space_before_punctuation(text: str, ctx: Context) -> str:

@@ -8,7 +8,8 @@ from normalize.fixlog import Context, substitute
 
 _SPACE_RUN = re.compile(r"(?<=\S)  +(?=\S)")
 _TWO_SPACES = re.compile("  +")
-_LINE_EDGE = re.compile(r"^[ ]+|[ ]+$", re.M)
+# `^[ ]+|[ ]+$`, starting with a space the regex engine can skip ahead to (many times faster)
+_LINE_EDGE = re.compile(r"[ ](?:(?<=^[ ])[ ]*|[ ]*$)", re.M)
 _BLANK_RUN = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
 _EDGES = re.compile(r"^\s+|\s+$")
 
