@@ -147,6 +147,15 @@ def _matches(node: Selector | Page, query: str) -> list[Any]:
     return found if isinstance(found, list) else [found]
 
 
+def _nodes(node: Selector | Page, query: str) -> list[Any]:
+    """`select` without the Selectors: the lxml nodes of the first alternative that matches."""
+    for q in query.split(" || "):
+        found = _matches(node, q)
+        if found:
+            return found
+    return []
+
+
 def _as_string(value: Any) -> str:
     """A match as `SelectorList.get()` gives it: strings as they are, elements as their HTML."""
     if isinstance(value, str):
@@ -407,7 +416,7 @@ class Engine:
         elif self.sel.get("edited_text"):
             edited_text = first_text(node, self.sel["edited_text"])
             edited_at = self.parse_date_text(edited_text, page) if edited_text else None
-        signature = select(node, self.sel["signature"]) if self.sel.get("signature") else None
+        signature = _nodes(node, self.sel["signature"]) if self.sel.get("signature") else None
         author_url = first_attr(node, self.sel.get("author_url"))
         return RawPost(
             post_id=m.group(1),
@@ -420,7 +429,7 @@ class Engine:
             posted_at_raw=posted_raw,
             edited_at=edited_at,
             quotes=quotes,
-            signature_html=signature[0].get() if signature else None,
+            signature_html=_as_string(signature[0]) if signature else None,
             likes=self.likes_count(first_text(node, self.sel.get("likes"))),
             title=first_text(node, self.sel.get("post_title")),
             position=to_int(first_text(node, self.sel.get("position"))),
@@ -459,21 +468,18 @@ class Engine:
     def body_and_quotes(self, body: Selector, page: Page) -> tuple[str, list[RawQuote]]:
         """The body's HTML with quote blocks and chrome taken out, and the quotes found."""
         root = _copy(body.root)
+        wrapped = Selector(root=root)
         quotes: list[RawQuote] = []
         quote_query = self.sel.get("quote")
         if quote_query:
-            wrapped = Selector(root=root)
-            for q in select(wrapped, quote_query):
-                # only outermost quotes become references; nested ones stay inside their parent
-                quotes.append(self.parse_quote(q))
-            for q in select(wrapped, quote_query):
+            # only outermost quotes become references; nested ones stay inside their parent
+            found = select(wrapped, quote_query)
+            quotes = [self.parse_quote(q) for q in found]
+            for q in found:
                 _drop(q.root)
-        remove = self.sel.get("remove")
-        if remove:
-            wrapped = Selector(root=root)
-            for q in remove.split(","):
-                for n in select(wrapped, q.strip()):
-                    _drop(n.root)
+        for query in (self.sel.get("remove") or "").split(","):
+            for node in _nodes(wrapped, query.strip()) if query.strip() else []:
+                _drop(node)
         return _inner_html(root), [q for q in quotes if q.html.strip() or q.author]
 
     def parse_quote(self, q: Selector) -> RawQuote:
