@@ -78,6 +78,15 @@ def test_posts_found_by_structure_alone():
     assert [q.author for q in second.quotes] == ["kestrel"] and "centimetre" not in second.body_html
 
 
+def test_a_quote_header_inside_the_quoted_paragraph_keeps_the_quoted_words():
+    # <blockquote><p><cite>X wrote:</cite>words…</p></blockquote>, as permies.com (JForum) writes quotes
+    quoted = STRUCTURE_ONLY.replace("<blockquote><div>kestrel wrote:</div>went nearly a centimetre</blockquote>",
+                                    "<blockquote><p><cite>kestrel wrote:</cite>went nearly a centimetre</p></blockquote>")
+    second = Generic().thread(Page.from_html(quoted, "https://dockside.example/t/77-mast-step")).posts[1]
+    assert [q.author for q in second.quotes] == ["kestrel"]
+    assert "went nearly a centimetre" in second.quotes[0].html and "wrote" not in second.quotes[0].html
+
+
 def test_detect_scores_below_every_specific_engine_and_never_claims_walls():
     thread_page = _page("/discussion/109-rigging-questions")
     assert DETECT_THRESHOLD < Generic().detect(thread_page) == DETECTED < 0.6

@@ -516,7 +516,9 @@ def body_parts(rec: Record) -> tuple[str, list[tuple[str | None, str | None, str
 
 def _quote(q: Any) -> tuple[str | None, str | None, str]:
     author = q.get("data-author") or q.get("data-quote") or None
-    head = q.xpath("./cite | ./*[1][self::div or self::p or self::strong or self::b][contains(., ':')]")
+    # the header: a <cite> (also inside the quote's first paragraph), else a short first block
+    head = (q.xpath("./cite | ./*[1][self::p or self::div]/cite[1]")
+            or q.xpath("./*[1][self::div or self::p or self::strong or self::b][contains(., ':')]"))
     if not author:
         candidate = head[0].text_content() if head else ""
         prev = q.getprevious()
@@ -525,7 +527,8 @@ def _quote(q: Any) -> tuple[str | None, str | None, str]:
         m = _QUOTE_HEAD.match(_clean(candidate))
         author = m.group(1).strip(" \"'") if m else (_clean(candidate).rstrip(":") if head and head[0].tag == "cite" else None)
     for h in head[:1]:
-        if author and author in h.text_content():
+        # a block that goes on past the header line holds quoted words too: it stays
+        if author and author in h.text_content() and (h.tag == "cite" or len(_clean(h.text_content())) < 80):
             _remove(h)
     post_id = None
     source = q.get("data-source") or q.get("cite") or ""
