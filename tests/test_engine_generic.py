@@ -87,6 +87,32 @@ def test_a_quote_header_inside_the_quoted_paragraph_keeps_the_quoted_words():
     assert "went nearly a centimetre" in second.quotes[0].html and "wrote" not in second.quotes[0].html
 
 
+# a story above its comment tree, as Slashdot shows it: the submitter named in the story's text, replies
+# that the site collapsed ("comment oneline") show their author but no date
+_COMMENT = ('<li class="comment {state}"><div class="cw" id="comment_{n}"><div class="details">by <a href="/~{who}">{who}</a>'
+            '{when}</div><div class="commentBody">{text}</div></div></li>')
+STORY = f"""<html><head><title>Kernel in C++? - Slashdot</title></head><body>
+<article class="story"><header><h2>A six year old discussion is back</h2><span>Posted by msmash
+ <time>on Friday January 12, 2024 @11:40AM</time></span></header>
+ <div class="body"><div class="p"><a href="/~serviscope">serviscope</a> shares a post: A six year old Linux kernel
+ mailing list discussion has been reignited over the prospects of converting the Linux kernel to supporting modern
+ C++ code, with patches that began the conversion back in 2018 and a long thread of opinions since.</div></div>
+</article><ul class="comments">
+{_COMMENT.format(state="full contain", n=1, who="david", when=' <span class="otherdetails">on Friday January 12, 2024 @11:45AM</span>',
+                 text="The problems with C++ are pretty well known, and a rewrite is a poor return on investment.")}
+{_COMMENT.format(state="oneline", n=2, who="flatulus", when="", text="Hear hear! Assembler and C are plenty for me.")}
+{_COMMENT.format(state="full contain", n=3, who="caseih", when=' <span class="otherdetails">on Friday January 12, 2024 @12:10PM</span>',
+                 text="There was a fascinating talk on using C++ for embedded kernels a few years ago.")}
+</ul></body></html>"""
+
+
+def test_a_story_above_a_comment_tree_with_collapsed_replies():
+    posts = Generic().thread(Page.from_html(STORY, "https://linux.slashdot.org/story/24/01/12/1")).posts
+    assert [p.author for p in posts[1:]] == ["david", "flatulus", "caseih"]
+    assert "six year old Linux kernel" in posts[0].body_html
+    assert "Hear hear!" in posts[2].body_html and posts[2].posted_at is None
+
+
 def test_detect_scores_below_every_specific_engine_and_never_claims_walls():
     thread_page = _page("/discussion/109-rigging-questions")
     assert DETECT_THRESHOLD < Generic().detect(thread_page) == DETECTED < 0.6

@@ -5,7 +5,10 @@ SocialMediaPosting) with a body of their own. `structure_records` finds the repe
 marks the elements that look like an author (a link to a user page, an element whose class says
 author/user) and like a date (`time`, date attributes, short date-shaped text), groups the page's
 elements by tag and class, and takes the group whose members most often carry both, weighted by
-the text they hold and how many they are. Inside each record the body is the descendant kind
+the text they hold and how many they are, joined by the same elements under parents of a related
+class that carry an author (a comment tree's collapsed replies, "comment oneline", may show no
+date). A story or question above the records is the lead record when its block names no author
+in a header of its own (a submitter named in the running text is no header). Inside each record the body is the descendant kind
 (tag and class) that recurs in most records and holds the most text without holding the author
 or the date.
 
@@ -227,18 +230,18 @@ _BLOCKS = {"div", "section", "article", "main", "td", "blockquote"}
 
 def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
     """The opening post when it is marked up apart from the replies (a question above its answers,
-    an article above its comments): the largest text block before the first record, under a
-    header that carries an author and a date of its own."""
+    an article above its comments): the largest text block before the first record that holds no
+    date or author of its own (those are records, or a record's header and body together), under a
+    header that carries an author and a date."""
     first = members[0]
     blocks = [el for el in first.xpath("preceding::*[self::div or self::section or self::article or self::td]")
-              if index.text.get(el, 0) >= 150 and not _inside_chrome(el)]
+              if index.text.get(el, 0) >= 150 and not _inside_chrome(el) and not index.dates.get(el)
+              and not _header_author(el, index)]
     if not blocks:
         return None
     most = max(index.text[el] for el in blocks)
     # the innermost block that holds (nearly) all of that text
     body = next(el for el in reversed(blocks) if index.text[el] >= 0.8 * most)
-    if index.dates.get(body) or index.authors.get(body):
-        return None  # a block that holds its own date or author is a record, not a body
     links = sum(len(_clean(t)) for t in body.xpath(".//a//text()"))
     if links > 0.75 * index.text[body]:  # a list of links (related threads), not a post
         return None
@@ -254,6 +257,12 @@ def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
     rec = _structure_record(header, [], index)
     rec.body = body
     return rec
+
+
+def _header_author(block: Any, index: _PageIndex) -> bool:
+    """True when `block` has an author marker of its own, not one inside its running text (a story
+    naming who sent it in, "<a href=/~name>name</a> shares a post: …")."""
+    return any(len(_clean(m.getparent().text_content())) < 150 for m in index.authors.get(block, []))
 
 
 def _index(body: Any) -> _PageIndex:
@@ -316,44 +325,57 @@ def _has_digit(token: str) -> bool:
 
 
 def _best_group(body: Any, index: _PageIndex, min_records: int) -> list[Any]:
+    """The members of the best group of dated elements (same tag and classes, under parents of the
+    same tag and classes), joined by the elements of the same kind under parents whose classes
+    differ that carry an author of their own: comment trees mark a reply's state on its parent
+    ("comment full", "comment oneline"), and a collapsed reply may show no date."""
     groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    kinds: dict[tuple[Any, ...], list[Any]] = defaultdict(list)  # (parent tag, tag, classes) -> elements
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP or el.tag in {"a", "span", "p", "br", "img", "b", "i", "em",
                                                                        "strong", "li", "time", "body", "html"}:
             continue
-        if index.text.get(el, 0) < 15 or el not in index.dates:
-            continue
         parent = el.getparent()
-        groups[(_key(parent) if parent is not None else None, *_key(el))].append(el)
-    best: list[Any] = []
-    best_score = 0.0
-    for key, members in groups.items():
-        if len(members) < min_records:
+        if index.text.get(el, 0) < 15 or parent is None:
             continue
-        member_set = set(members)
-        with_date = sum(1 for m in members if _has_own(index.dates.get(m, ()), m, member_set))
-        fd = with_date / len(members)
-        if fd < 0.5:
-            continue
-        with_author = sum(1 for m in members if _has_own(index.authors.get(m, ()), m, member_set))
-        fa = with_author / len(members)
-        if fa < 0.5 and fd >= 0.8:  # names shown as plain text beside the date (no profile links)
-            named = sum(1 for m in members if _name_beside(_first_own(index.dates.get(m, ()), m, member_set)))
-            fa = 0.7 * named / len(members)
-        if fa < 0.5:
-            continue
-        own = sum(_own_text(m, [d for d in m.iterdescendants() if d in member_set], index) for m in members)
-        if own < 80 * len(members) ** 0.5:
-            continue
-        linked = sum(len(_clean(t)) for m in members for t in m.xpath(".//a//text()"))
-        if linked > 0.6 * sum(index.text.get(m, 0) for m in members):
-            continue  # rows of a thread list (title, author and last poster are links), not posts
-        score = own * fa * fd * min(len(members), 30) ** 0.5
-        if _inside_chrome(members[0]):
-            score *= 0.2
-        if score > best_score:
-            best, best_score = members, score
-    return best
+        kinds[(parent.tag, *_key(el))].append(el)
+        if el in index.dates:
+            groups[(_key(parent), *_key(el))].append(el)
+    scores = {key: _group_score(members, index) for key, members in groups.items()}
+    best = max((k for k in groups if len(groups[k]) >= min_records and scores[k]), key=scores.get, default=None)
+    if best is None:
+        return []
+    members = set(groups[best])
+    # kin: the same elements under parents of the same tag that share a class with the group's
+    # parents ("comment full" and "comment oneline")
+    kin = [el for el in kinds[(best[0][0], *best[1:])]
+           if el in members or set(_key(el.getparent())[1]) & set(best[0][1])]
+    kin_set = set(kin)
+    return [el for el in kin if el in members or _has_own(index.authors.get(el, ()), el, kin_set)]
+
+
+def _group_score(members: list[Any], index: _PageIndex) -> float:
+    """How much a group looks like the page's post records (0: not at all)."""
+    member_set = set(members)
+    with_date = sum(1 for m in members if _has_own(index.dates.get(m, ()), m, member_set))
+    fd = with_date / len(members)
+    if fd < 0.5:
+        return 0.0
+    with_author = sum(1 for m in members if _has_own(index.authors.get(m, ()), m, member_set))
+    fa = with_author / len(members)
+    if fa < 0.5 and fd >= 0.8:  # names shown as plain text beside the date (no profile links)
+        named = sum(1 for m in members if _name_beside(_first_own(index.dates.get(m, ()), m, member_set)))
+        fa = 0.7 * named / len(members)
+    if fa < 0.5:
+        return 0.0
+    own = sum(_own_text(m, [d for d in m.iterdescendants() if d in member_set], index) for m in members)
+    if own < 80 * len(members) ** 0.5:
+        return 0.0
+    linked = sum(len(_clean(t)) for m in members for t in m.xpath(".//a//text()"))
+    if linked > 0.6 * sum(index.text.get(m, 0) for m in members):
+        return 0.0  # rows of a thread list (title, author and last poster are links), not posts
+    score = own * fa * fd * min(len(members), 30) ** 0.5
+    return score * 0.2 if _inside_chrome(members[0]) else score
 
 
 def _has_own(markers: Iterable[Any], node: Any, member_set: set[Any]) -> bool:
