@@ -139,7 +139,7 @@ def _drop_lines(text: str, ctx: Context, match, kind: str) -> str:
     pos = 0
     for line in lines:
         stripped = line.strip()
-        protected = any(s < pos + len(line) and e > pos for s, e in spans)
+        protected = spans and any(s < pos + len(line) and e > pos for s, e in spans)
         if stripped and not protected and match(stripped):
             if pos + len(line) < len(text):
                 ctx.record(kind, line + "\n", "", pos)
