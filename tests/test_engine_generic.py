@@ -106,6 +106,18 @@ STORY = f"""<html><head><title>Kernel in C++? - Slashdot</title></head><body>
 </ul></body></html>"""
 
 
+def test_a_quote_container_with_an_original_post_by_header():
+    # The Student Room: <div data-testid="quote-container"> … <span>Original post by X</span><div>words</div>
+    quoted = STRUCTURE_ONLY.replace(
+        "<blockquote><div>kestrel wrote:</div>went nearly a centimetre</blockquote>",
+        '<div data-testid="quote-container"><svg></svg><div><span><div><div role="link">Original post</div> by kestrel'
+        '</div></span><div>went nearly a centimetre</div></div></div>')
+    second = Generic().thread(Page.from_html(quoted, "https://dockside.example/t/77-mast-step")).posts[1]
+    assert [q.author for q in second.quotes] == ["kestrel"]
+    assert "went nearly a centimetre" in second.quotes[0].html and "Original post" not in second.quotes[0].html
+    assert "centimetre" not in second.body_html
+
+
 def test_a_story_above_a_comment_tree_with_collapsed_replies():
     posts = Generic().thread(Page.from_html(STORY, "https://linux.slashdot.org/story/24/01/12/1")).posts
     assert [p.author for p in posts[1:]] == ["david", "flatulus", "caseih"]

@@ -53,11 +53,15 @@ _CHROME_CLASS = re.compile(r"(?:^|[\s_-])(?:vote|votes|score|share|sharing|reply
                            r"button|btn|avatar|controls|permalink|flair|badge|tools|options|like|likes|reactions?|"
                            r"signature|footer|buttons|moderation|mod|meta|userinfo|user-info|postinfo|"
                            r"post-info|postprofile|profile|stats|rank|karma|points|tagline)(?:$|[\s_-])", re.I)
-# quote blocks: <blockquote>, or a block whose class is "quote" (outermost only)
-_QUOTE_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' quote ')"
-_QUOTES = (f".//*[self::blockquote or (self::div and {_QUOTE_CLASS})]"
+# quote blocks: <blockquote>, or a block whose class is "quote" or whose test id names a quote
+# (React sites: data-testid="quote-container"); outermost only
+_QUOTE_CLASS = ("contains(concat(' ', normalize-space(@class), ' '), ' quote ') or "
+                "starts-with(@data-testid, 'quote')")
+_QUOTES = (f".//*[self::blockquote or (self::div and ({_QUOTE_CLASS}))]"
            f"[not(ancestor::blockquote) and not(ancestor::div[{_QUOTE_CLASS}])]")
 _SIGNATURE_CLASS = re.compile(r"signature|(?:^|\s)sig(?:$|\s)", re.I)
+# "Original post by X", "Quote from X": a header that names the author after the words
+_QUOTE_BY = re.compile(r"^(?:original(?:ly)? post(?:ed)?|posted|quote|quoting)\s*(?:by|from)\s*:?\s*(.{1,60}?)\s*:?$", re.I)
 _QUOTE_HEAD = re.compile(r"^\s*(?:quote\s*(?:from|:)?\s*)?(?:originally posted by\s*)?(.{1,60}?)\s*"
                          r"(?:said|wrote|writes|says|schrieb|a écrit|escribió|написал|napisał)\b.*$", re.I | re.S)
 
@@ -541,6 +545,13 @@ def _quote(q: Any) -> tuple[str | None, str | None, str]:
     # the header: a <cite> (also inside the quote's first paragraph), else a short first block
     head = (q.xpath("./cite | ./*[1][self::p or self::div]/cite[1]")
             or q.xpath("./*[1][self::div or self::p or self::strong or self::b][contains(., ':')]"))
+    if not author and not head:
+        # a header further in ("Original post by X" in a span beside the quoted text): the innermost
+        # element that says it, not a short quote's whole text
+        found = [el for el in q.iterdescendants() if isinstance(el.tag, str) and _QUOTE_BY.match(_clean(el.text_content()))]
+        inner = next((el for el in found if not any(el in other.iterancestors() for other in found)), None)
+        if inner is not None:
+            author, head = _QUOTE_BY.match(_clean(inner.text_content())).group(1).strip(" \"'"), [inner]
     if not author:
         candidate = head[0].text_content() if head else ""
         prev = q.getprevious()
