@@ -1,6 +1,7 @@
 """Item pipelines: NormalizePipeline (clean text, language, fixes) → StorePipeline (batched upserts).
 
-Both are built by `from_crawler` and read `FORUMSIFT_*` settings (defaults in crawler/settings.py).
+Items are thread pages (`ThreadPageItem`); most come with their posts normalized already by a page
+worker (crawler/page_reader.py). Both are built by `from_crawler` and read `FORUMSIFT_*` settings (defaults in crawler/settings.py).
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from scrapy.crawler import Crawler
 
 import db
 import normalize
-from crawler.items import PostItem
+from crawler.crawl_store import crawl_store
+from crawler.items import ThreadPageItem
+from crawler.page_reader import clean_posts
 from crawler.repeated_lines import RepeatedLines
 from db.store import PostRecord
 
@@ -19,52 +22,44 @@ logger = logging.getLogger(__name__)
 
 
 class NormalizePipeline:
-    """Turns each post's HTML into clean text with `normalize.clean_post`, then drops the lines the
-    site repeats in more than FORUMSIFT_REPEATED_LINE_SHARE of its posts (0 switches that off)."""
+    """Turns each post's HTML into clean text with `normalize.clean_post` (unless a page worker did),
+    then drops the lines the site repeats in more than FORUMSIFT_REPEATED_LINE_SHARE of its posts
+    (0 switches that off): posts pass here in crawl order, so those counts are the same with any
+    number of workers."""
 
-    def __init__(self, detect_language: bool = True, db_url: str | None = None, repeated_line_share: float = 0.0,
-                 crawler: Crawler | None = None):
+    def __init__(self, crawler: Crawler, detect_language: bool = True, repeated_line_share: float = 0.0):
         self.crawler = crawler
         self.detect_language = detect_language
-        self.db_url = db_url
         self.repeated_line_share = repeated_line_share
         self.repeated: RepeatedLines | None = None
-        self.store: db.Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "NormalizePipeline":
         settings = crawler.settings
-        return cls(detect_language=settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True),
-                   db_url=settings.get("FORUMSIFT_DB") or db.DEFAULT_URL,
-                   repeated_line_share=settings.getfloat("FORUMSIFT_REPEATED_LINE_SHARE", 0.3), crawler=crawler)
+        return cls(crawler, detect_language=settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True),
+                   repeated_line_share=settings.getfloat("FORUMSIFT_REPEATED_LINE_SHARE", 0.3))
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        spider = spider or (self.crawler.spider if self.crawler else None)
-        site_url = getattr(spider, "site_url", None)
-        if self.repeated_line_share > 0 and site_url and self.db_url:
-            self.store = db.open(self.db_url)
-            self.repeated = RepeatedLines(self.store, site_url, self.repeated_line_share)
+        site_url = getattr(spider or self.crawler.spider, "site_url", None)
+        if self.repeated_line_share > 0 and site_url:
+            self.repeated = RepeatedLines(crawl_store(self.crawler), site_url, self.repeated_line_share)
 
-    def process_item(self, item: PostItem, spider: Spider | None = None) -> PostItem:
-        # names the thread itself uses (its title, the author, who is quoted) are never split as glue
-        names = [item.thread_title or "", item.post.author or "", *(q.author or "" for q in item.post.quotes)]
-        item.clean = normalize.clean_post(item.post, detect_language=self.detect_language,
-                                          known_names=normalize.thread_names(names) | item.shared_words)
+    def process_item(self, item: ThreadPageItem, spider: Spider | None = None) -> ThreadPageItem:
+        if item.clean is None:
+            shared = normalize.shared_words(p.body_html for p in item.posts)
+            item.clean = clean_posts(item.posts, item.thread_title, shared, self.detect_language)
         if self.repeated is not None:
-            self.repeated.strip(item.clean)
+            for clean in item.clean:
+                self.repeated.strip(clean)
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.repeated is not None:
             self.repeated.flush()
-        if self.store is not None:
-            self.store.close()
 
 
-def to_record(item: PostItem) -> PostRecord:
-    """The store's view of a crawled, normalized post."""
-    post, clean = item.post, item.clean
-    assert clean is not None, "NormalizePipeline must run before StorePipeline"
+def to_record(item: ThreadPageItem, post: normalize.RawPost, clean: normalize.CleanPost) -> PostRecord:
+    """The store's view of one crawled, normalized post of a thread page."""
     return PostRecord(
         site_url=item.site_url, engine=item.engine, thread_url=item.thread_url, post_id=post.post_id,
         clean_text=clean.text, forum_path=item.forum_path, thread_engine_id=item.thread_id,
@@ -82,9 +77,8 @@ def to_record(item: PostItem) -> PostRecord:
 class StorePipeline:
     """Buffers posts and writes them in batches, one transaction per batch; records the crawl run."""
 
-    def __init__(self, crawler: Crawler, db_url: str, batch_size: int):
+    def __init__(self, crawler: Crawler, batch_size: int):
         self.crawler = crawler
-        self.db_url = db_url
         self.batch_size = batch_size
         self.buffer: list[PostRecord] = []
         self.store: db.Store | None = None
@@ -93,20 +87,21 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
         settings = crawler.settings
-        pipeline = cls(crawler, settings.get("FORUMSIFT_DB") or db.DEFAULT_URL,
-                       settings.getint("FORUMSIFT_BATCH_SIZE", 500))
+        pipeline = cls(crawler, settings.getint("FORUMSIFT_BATCH_SIZE", 500))
         # the finish reason is known only when the spider_closed signal fires, after close_spider
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
-        self.store = db.open(self.db_url)
+        self.store = crawl_store(self.crawler)
         args = {k: v for k, v in vars(spider).items() if k in ("start_url", "forced_engine", "overrides_file")}
         self.run_id = self.store.start_run(getattr(spider, "start_url", None), args)
 
-    def process_item(self, item: PostItem, spider: Spider | None = None) -> PostItem:
-        self.buffer.append(to_record(item))
+    def process_item(self, item: ThreadPageItem, spider: Spider | None = None) -> ThreadPageItem:
+        assert item.clean is not None, "NormalizePipeline must run before StorePipeline"
+        # a page's posts go into one batch: a thread's pages are committed in order, whole
+        self.buffer.extend(to_record(item, post, clean) for post, clean in zip(item.posts, item.clean))
         if len(self.buffer) >= self.batch_size:
             self.flush()
         return item
@@ -131,5 +126,4 @@ class StorePipeline:
             stats = dict(self.crawler.stats.get_stats())
             stats["finish_reason"] = reason
             self.store.finish_run(self.run_id, reason, stats, getattr(spider, "site_url", None))
-        self.store.close()
-        self.store = None
+        self.store = None  # closed by crawl_store when the engine stops

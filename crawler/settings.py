@@ -26,6 +26,9 @@ FORUMSIFT_TIMEZONE = os.environ.get("FORUMSIFT_TIMEZONE", "")
 FORUMSIFT_REPEATED_LINE_SHARE = 0.3
 # Run language detection in the crawl (the slowest normalizer step).
 FORUMSIFT_DETECT_LANGUAGE = True
+# Worker processes that read thread pages (parse + normalize) beside the crawl process, which
+# fetches and stores: 1 puts a second core to work; 0 reads pages in the crawl process.
+FORUMSIFT_WORKERS = int(os.environ.get("FORUMSIFT_WORKERS", "1"))
 # Per-site selector overrides (TOML), see README "Custom themes".
 FORUMSIFT_OVERRIDES = os.environ.get("FORUMSIFT_OVERRIDES", "")
 # Redis URL: when set, scrapy-redis shares the request queue and dupefilter between workers.
@@ -43,6 +46,9 @@ FORUMSIFT_COOKIES = os.environ.get("FORUMSIFT_COOKIES", "")
 USER_AGENT = "forumsift/0.1 (+https://github.com/forumsift/forumsift)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# Items (thread pages) of one response are processed one after the other: the pipelines never
+# wait, and Scrapy's default (100) starts 100 asyncio tasks for every response.
+CONCURRENT_ITEMS = 1
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True

@@ -98,3 +98,18 @@ def test_seed_artifacts_come_out_clean_after_a_crawl(serve_forum, tmp_path):
     for post in demo_forum().posts():
         if post.lang != "en":
             assert languages[str(post.post_id)] == post.lang
+
+
+def test_pages_read_in_the_crawl_process_store_the_same_posts(serve_forum, tmp_path):
+    """Page workers (the default) and FORUMSIFT_WORKERS=0 (pages read in the crawl process) store
+    the same posts, clean text, languages and fixes."""
+    server = serve_forum("xenforo2")
+    rows = {}
+    for workers in ("1", "0"):
+        db = tmp_path / f"workers{workers}.db"
+        run = scrapy_crawl(server.url, f"sqlite:///{db}", "-s", f"FORUMSIFT_WORKERS={workers}")
+        assert run.returncode == 0, run.stderr[-3000:]
+        rows[workers] = sqlite_rows(db, "SELECT engine_post_id, clean_text, lang, fixes, position FROM posts "
+                                        "ORDER BY engine_post_id")
+    assert len(rows["1"]) == len(demo_forum().posts())
+    assert rows["1"] == rows["0"]

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +40,18 @@ def assert_consistent(path) -> None:
         assert sqlite_rows(path, sql) == [(0,)], what
 
 
+def page_workers(pid: int) -> list[int]:
+    """The crawl process's children: its page workers (crawler/page_reader.py)."""
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
 def stop(crawl: subprocess.Popen, how: str) -> None:
     crawl.send_signal(signal.SIGINT)  # graceful: finish what is in flight, keep the queue
     if how == "killed":
@@ -63,12 +76,18 @@ def test_stopped_crawl_resumes_without_losing_or_duplicating_posts(serve_forum, 
         deadline = time.monotonic() + 60
         while posts_stored(path) < 15 and time.monotonic() < deadline and crawl.poll() is None:
             time.sleep(0.1)
+        workers = page_workers(crawl.pid)
         stop(crawl, how)
     finally:
         crawl.kill()
         crawl.wait(timeout=30)
     killed_at = posts_stored(path)
     assert 0 < killed_at < total, "the crawl was not stopped mid-way"
+    assert workers, "the crawl read its pages in no worker process"
+    deadline = time.monotonic() + 10
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(running, workers)), "a page worker outlived the crawl"
     assert_consistent(path)
 
     resumed = scrapy_crawl(server.url, f"sqlite:///{path}", "-s", f"JOBDIR={job_dir}")

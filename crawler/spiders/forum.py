@@ -5,8 +5,9 @@
 
 It fetches `url`, lets the engine registry detect the engine (or takes `engine`), then walks
 index → sub-forums → every thread-list page → every page of every thread, yielding one
-`PostItem` per post. A start page that is no forum (or cannot be fetched) ends the crawl with a
-one-line reason in `spider.failure` and a finish reason other than "finished".
+`ThreadPageItem` per thread page with its posts, read (parsed and normalized) in worker
+processes by crawler/page_reader.py. A start page that is no forum (or cannot be fetched) ends
+the crawl with a one-line reason in `spider.failure` and a finish reason other than "finished".
 
 A site the database already holds is re-crawled incrementally (crawler/incremental.py): only
 new threads and the new pages of threads that grew; `full=1` fetches everything, `since=DATE`
@@ -31,13 +32,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
-import db
-import normalize
 from crawler import distributed
-from crawler.engines import Engine, Page, detect_engine, get_engine
+from crawler.crawl_store import crawl_store
+from crawler.engines import Engine, Page, detect_engine
 from crawler.engines.overrides import load_overrides
 from crawler.incremental import IncrementalPlanner, close_job_dir, open_job_dir, parse_since
-from crawler.items import PostItem
+from crawler.items import ThreadPageItem
+from crawler.page_reader import EngineSpec, PageJob, PageReader, ReadPage, read_thread
 from crawler.pagecheck import not_a_forum_reason
 
 logger = logging.getLogger(__name__)
@@ -67,11 +68,12 @@ class ForumSpider(scrapy.Spider):
         self.forced_engine = engine
         self.overrides_file = overrides
         self.engine: Engine | None = None
+        self.engine_spec: EngineSpec | None = None
+        self.reader: PageReader | None = None
         self.failure: str | None = None
         self.full = str(full).lower() in ("1", "true", "yes", "on")
         self.since = parse_since(since)
         self.planner: IncrementalPlanner | None = None
-        self._store: db.Store | None = None
         self.pages_failed = 0
 
     @classmethod
@@ -82,13 +84,23 @@ class ForumSpider(scrapy.Spider):
         job_dir = crawler.settings.get("JOBDIR")
         if job_dir:
             open_job_dir(job_dir)  # before the scheduler opens its queue
+        # page workers are forked before any database connection exists (crawler/page_reader.py)
+        spider.reader = PageReader(crawler.settings.getint("FORUMSIFT_WORKERS", 1), crawler.settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True))
+        spider.reader.start()
         return spider
 
     def _make_engine(self, name: str | None) -> Engine | None:
-        timezone_name = self.settings.get("FORUMSIFT_TIMEZONE") or None
-        overrides = load_overrides(self.overrides_file or self.settings.get("FORUMSIFT_OVERRIDES"),
-                                   self.site_url, name) if name else {}
-        return get_engine(name, overrides=overrides, timezone_name=timezone_name) if name else None
+        if not name:
+            return None
+        overrides = load_overrides(self.overrides_file or self.settings.get("FORUMSIFT_OVERRIDES"), self.site_url, name)
+        self.engine_spec = EngineSpec(name, tuple(sorted(overrides.items())),
+                                      self.settings.get("FORUMSIFT_TIMEZONE") or None)
+        return self.engine_spec.build()
+
+    def _reader(self) -> PageReader:
+        if self.reader is None:  # a spider made without from_crawler reads pages itself
+            self.reader = PageReader(0, self.settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True))
+        return self.reader
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         # a crawl resumed from JOBDIR may run queued thread pages before the start page again
@@ -117,19 +129,29 @@ class ForumSpider(scrapy.Spider):
                   "start_page_error")
 
     # -- pages -----------------------------------------------------------------------------
-    def make_page(self, response: Response) -> Page | None:
+    def is_page(self, response: Response) -> bool:
+        """True for an HTML page (anything else is counted and logged); counts truncated pages."""
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         if not isinstance(response, TextResponse) or not _PAGE_TYPES.match(content_type):
             self.crawler.stats.inc_value("forumsift/pages_not_html")
             logger.warning("skipped %s: not an HTML page (%s)", response.url, content_type)
-            return None
+            return False
         if b"</html" not in response.body[-2048:].lower():
             # lxml recovers what is there; the posts after the cut are missing until a re-crawl
             self.crawler.stats.inc_value("forumsift/pages_truncated")
-        cookies = [c.split(b"=", 1)[0].decode("latin-1").strip() for c in response.headers.getlist("Set-Cookie")]
+        return True
+
+    def make_page(self, response: Response) -> Page | None:
+        """The response as a parsed `Page`, or None when it is no HTML page."""
+        if not self.is_page(response):
+            return None
         return Page(url=response.url, selector=response.selector, status=response.status,
-                    headers={k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v},
-                    cookies=cookies)
+                    headers=_headers(response), cookies=_cookie_names(response))
+
+    def page_job(self, response: TextResponse) -> PageJob:
+        """The response as a worker reads it: decoded HTML, not parsed here."""
+        return PageJob(url=response.url, html=response.text, status=response.status, headers=_headers(response),
+                       cookies=_cookie_names(response), fetched_at=datetime.now(timezone.utc))
 
     def parse_start(self, response: Response) -> Iterator[Any]:
         page = self.make_page(response)
@@ -157,15 +179,15 @@ class ForumSpider(scrapy.Spider):
 
     def _make_planner(self) -> IncrementalPlanner:
         assert self.engine is not None
-        self._store = db.open(self.settings.get("FORUMSIFT_DB") or db.DEFAULT_URL)
-        planner = IncrementalPlanner(self._store.engine, self.site_url, self.engine, since=self.since, full=self.full)
+        planner = IncrementalPlanner(crawl_store(self.crawler).engine, self.site_url, self.engine, since=self.since,
+                                     full=self.full)
         logger.info("forumsift: %s crawl of %s", "incremental" if planner.active else "full", self.site_url)
         self.crawler.stats.set_value("forumsift/mode", "incremental" if planner.active else "full")
         return planner
 
     def closed(self, reason: str) -> None:
-        if self._store is not None:
-            self._store.close()
+        if self.reader is not None:
+            self.reader.close()
         if self.settings.get("JOBDIR"):
             close_job_dir(self.settings["JOBDIR"])  # the scheduler has written its queue state
 
@@ -204,21 +226,20 @@ class ForumSpider(scrapy.Spider):
         if page is not None:
             yield from self.read_index_page(page)
 
-    def parse_thread(self, response: Response) -> Iterator[Any]:
+    async def parse_thread(self, response: Response) -> AsyncIterator[Any]:
         self.adopt_engine(response)
-        page = self.make_page(response)
-        if page is None:
+        if not self.is_page(response):
             return
-        if not self.engine.is_thread_page(page):
-            self.skip_page(page, not_a_forum_reason(page) or "no posts on a thread page")
-            return
-        yield from self.read_thread_page(page)
+        assert self.engine_spec is not None and isinstance(response, TextResponse)
+        read = await self._reader().read(self.engine_spec, self.page_job(response))
+        for output in self.thread_page_output(read, response.url, datetime.now(timezone.utc)):
+            yield output
 
-    def skip_page(self, page: Page, reason: str) -> None:
+    def skip_page(self, url: str, reason: str) -> None:
         """Count and log a page that is no forum page (login wall, challenge, error page)."""
         stat = next((name for marker, name in _REASON_STATS if marker in reason), "pages_not_forum")
         self.crawler.stats.inc_value(f"forumsift/{stat}")
-        logger.warning("skipped %s: %s", page.url, reason)
+        logger.warning("skipped %s: %s", url, reason)
         self._count_failure()
 
     def page_failed(self, failure: Failure) -> None:
@@ -232,7 +253,7 @@ class ForumSpider(scrapy.Spider):
                 if isinstance(response, TextResponse) else None
             reason = (not_a_forum_reason(page) if page is not None else None) or f"HTTP {response.status}"
             if page is not None and ("login wall" in reason or "challenge" in reason):
-                self.skip_page(page, reason)
+                self.skip_page(page.url, reason)
                 return
             stats.inc_value(f"forumsift/pages_failed/http_{exc.response.status}")
         elif isinstance(exc, DownloadCancelledError):
@@ -282,24 +303,32 @@ class ForumSpider(scrapy.Spider):
             yield self.request(next_url, self.parse_index)
 
     def read_thread_page(self, page: Page) -> Iterator[Any]:
+        """A thread page parsed here already (the start page): read in this process."""
+        assert self.engine is not None
+        read = read_thread(self.engine, page, self.settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True))
+        yield from self.thread_page_output(read, page.url, page.fetched_at)
+
+    def thread_page_output(self, read: ReadPage, url: str, fetched_at: datetime) -> Iterator[Any]:
+        """The page's posts as one item, then the request for the thread's next page."""
+        if read.thread is None:
+            self.skip_page(url, read.skip_reason or "no posts on a thread page")
+            return
         assert self.engine is not None
         stats = self.crawler.stats
         stats.inc_value("forumsift/pages_thread")
-        thread = self.engine.thread(page)
-        thread_url = self.engine.canonical_thread_url(page.url)
+        thread = read.thread
         if not thread.posts:
             stats.inc_value("forumsift/thread_pages_empty")
         elif self.planner is not None:
-            gone = self.planner.mark_deleted(thread_url, [p.post_id for p in thread.posts],
+            gone = self.planner.mark_deleted(read.thread_url, [p.post_id for p in thread.posts],
                                              [p.position for p in thread.posts], last_page=not thread.next_page)
             stats.inc_value("forumsift/posts_deleted", len(gone))
-        shared = normalize.shared_words(p.body_html for p in thread.posts)
-        for post in thread.posts:
-            stats.inc_value("forumsift/posts_found")
-            yield PostItem(site_url=self.site_url, engine=self.engine.name, thread_url=thread_url,
-                           page_url=page.url, post=post, thread_id=thread.thread_id,
-                           thread_title=thread.title, forum_path=thread.forum_path,
-                           page_number=thread.page_number, fetched_at=page.fetched_at, shared_words=shared)
+        if thread.posts:
+            stats.inc_value("forumsift/posts_found", len(thread.posts))
+            yield ThreadPageItem(site_url=self.site_url, engine=self.engine.name, thread_url=read.thread_url,
+                                 page_url=url, posts=thread.posts, thread_id=thread.thread_id,
+                                 thread_title=thread.title, forum_path=thread.forum_path,
+                                 page_number=thread.page_number, fetched_at=fetched_at, clean=read.clean)
         if thread.next_page and self._follow(thread.next_page):
             yield self.request(thread.next_page, self.parse_thread, priority=THREAD_PRIORITY + 1)
 
@@ -320,14 +349,12 @@ class ForumSpider(scrapy.Spider):
             thread_url = self.engine.canonical_thread_url(thread.url)
             if not thread.posts:
                 stats.inc_value("forumsift/thread_pages_empty")
-            shared = normalize.shared_words(p.body_html for p in thread.posts)
-            for post in thread.posts:
-                stats.inc_value("forumsift/posts_found")
-                yield PostItem(site_url=self.site_url, engine=self.engine.name, thread_url=thread_url,
-                               page_url=thread.url, post=post, thread_id=thread.thread_id,
-                               thread_title=thread.title, forum_path=thread.forum_path,
-                               page_number=thread.page_number, fetched_at=datetime.now(timezone.utc),
-                               shared_words=shared)
+            if thread.posts:  # normalized by NormalizePipeline (API pages are few and small)
+                stats.inc_value("forumsift/posts_found", len(thread.posts))
+                yield ThreadPageItem(site_url=self.site_url, engine=self.engine.name, thread_url=thread_url,
+                                     page_url=thread.url, posts=thread.posts, thread_id=thread.thread_id,
+                                     thread_title=thread.title, forum_path=thread.forum_path,
+                                     page_number=thread.page_number, fetched_at=datetime.now(timezone.utc))
         links = [link for link in result.thread_links if self._follow(link.url)]
         for plan in self.planner.plan(links) if self.planner is not None and links else []:
             stats.inc_value("forumsift/threads_found")
@@ -342,3 +369,11 @@ class ForumSpider(scrapy.Spider):
     def _follow(self, url: str) -> bool:
         host = urlsplit(url).hostname
         return bool(host) and host in self.allowed_domains
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+
+
+def _cookie_names(response: Response) -> list[str]:
+    return [c.split(b"=", 1)[0].decode("latin-1").strip() for c in response.headers.getlist("Set-Cookie")]

@@ -1,0 +1,172 @@
+"""Thread pages read in worker processes, so a crawl uses more than one core.
+
+Reading a thread page (parsing its HTML, the engine's selectors, normalizing every post) is most
+of a crawl's CPU, and Scrapy runs in one thread. `PageReader` sends each thread page's HTML to a
+pool of `FORUMSIFT_WORKERS` processes and awaits the answer, so Scrapy goes on fetching and
+storing while the workers read; with 0 workers (or under a Twisted reactor other than asyncio's) pages are read
+in the crawl process. Either way a page is parsed once, and the crawl process gets back the
+page's posts with their clean text (`ReadPage`).
+
+What stays in the crawl process, in order: the next page of a thread is requested only once its
+page is read, and the store writes a page's posts before any later page of the same thread, so
+what is committed never runs ahead of what an incremental or resumed crawl assumes. The
+site-learned repeated lines (crawler/repeated_lines.py) are counted in the crawl process too,
+where every post passes in order.
+
+The workers are forked from the crawl process when the spider is made (`start`), so they start
+with everything imported and cost no start-up time; that is before any database connection is
+open, since SQLite connections must not cross a fork (a child that closes its copy can delete the
+WAL file the crawl writes to). A worker dies with the crawl process (PR_SET_PDEATHSIG), and a
+pool that breaks (a worker killed by the OOM killer) leaves the rest of the crawl to the crawl
+process instead of failing every page.
+"""
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import gc
+import logging
+import multiprocessing
+import signal
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+import normalize
+from crawler.engines import Engine, Page, ThreadPage, get_engine
+from crawler.pagecheck import not_a_forum_reason
+from normalize.model import CleanPost, RawPost
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """What a worker needs to build the crawl's engine: its name, selector overrides, timezone."""
+
+    name: str
+    overrides: tuple[tuple[str, str], ...] = ()
+    timezone_name: str | None = None
+
+    def build(self) -> Engine:
+        return get_engine(self.name, overrides=dict(self.overrides), timezone_name=self.timezone_name)
+
+
+@dataclass(slots=True)
+class PageJob:
+    """A fetched thread page as the crawl process hands it over: decoded HTML and HTTP facts."""
+
+    url: str
+    html: str
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+    cookies: list[str] = field(default_factory=list)
+    fetched_at: datetime | None = None
+
+    def page(self) -> Page:
+        extra = {"fetched_at": self.fetched_at} if self.fetched_at else {}
+        return Page.from_html(self.html, self.url, status=self.status, headers=self.headers, cookies=self.cookies,
+                              **extra)
+
+
+@dataclass(slots=True)
+class ReadPage:
+    """A thread page read: the thread (posts as the engine read them) and each post's clean text,
+    or why the page is no thread page."""
+
+    thread: ThreadPage | None = None
+    thread_url: str = ""
+    clean: list[CleanPost] = field(default_factory=list)
+    skip_reason: str | None = None
+
+
+def clean_posts(posts: Iterable[RawPost], thread_title: str | None, shared_words: frozenset[str],
+                detect_language: bool) -> list[CleanPost]:
+    """Each post of one thread page normalized; names the thread itself uses (its title, the
+    author, who is quoted, words several posts share) are never split as glue."""
+    out = []
+    for post in posts:
+        names = [thread_title or "", post.author or "", *(q.author or "" for q in post.quotes)]
+        out.append(normalize.clean_post(post, detect_language=detect_language,
+                                        known_names=normalize.thread_names(names) | shared_words))
+    return out
+
+
+def read_thread(engine: Engine, page: Page, detect_language: bool) -> ReadPage:
+    """Read one thread page: its posts and their clean text (the work a worker does)."""
+    if not engine.is_thread_page(page):
+        return ReadPage(skip_reason=not_a_forum_reason(page) or "no posts on a thread page")
+    thread = engine.thread(page)
+    shared = normalize.shared_words(p.body_html for p in thread.posts)
+    return ReadPage(thread=thread, thread_url=engine.canonical_thread_url(page.url),
+                    clean=clean_posts(thread.posts, thread.title, shared, detect_language))
+
+
+@lru_cache(maxsize=8)
+def _engine(spec: EngineSpec) -> Engine:
+    return spec.build()
+
+
+def _read_job(spec: EngineSpec, job: PageJob, detect_language: bool) -> ReadPage:
+    return read_thread(_engine(spec), job.page(), detect_language)
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group: the crawl process stops the crawl, the workers wait
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:  # die with the crawl process, even when it is killed (SIGKILL) and cannot shut us down
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _asyncio_loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class PageReader:
+    """Reads thread pages in `workers` worker processes, or in this process when `workers` is 0."""
+
+    def __init__(self, workers: int, detect_language: bool = True):
+        self.workers = max(0, workers)
+        self.detect_language = detect_language
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        """Fork the workers now (call it before opening a database)."""
+        if self.workers and self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_worker_init)
+            # what both processes hold stays shared: the collector of neither touches the objects
+            # that exist at the fork (it writes to each one it visits, which copies its page)
+            gc.freeze()
+            try:
+                self._pool.submit(int)  # the pool forks its workers on the first task
+            finally:
+                gc.unfreeze()
+
+    async def read(self, spec: EngineSpec, job: PageJob) -> ReadPage:
+        """The page read by a worker (awaited, so the crawl goes on meanwhile), or here when the
+        workers were not started."""
+        if self._pool is None or not _asyncio_loop_running():  # Twisted's own reactors cannot await a future
+            return _read_job(spec, job, self.detect_language)
+        try:
+            return await asyncio.wrap_future(self._pool.submit(_read_job, spec, job, self.detect_language))
+        except BrokenProcessPool:
+            logger.error("forumsift: a page worker died; the crawl process reads the remaining pages itself")
+            self.close()
+            return _read_job(spec, job, self.detect_language)
+
+    def close(self) -> None:
+        """Stop the workers (pages still queued for them are dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
