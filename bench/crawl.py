@@ -9,8 +9,8 @@ one run:
 (c) with `--profile-pages N` (default 1500, 0 = off), the full crawl again under cProfile, stopped
     after N pages, to show where the crawl's time goes.
 
-It prints pages/s and posts/s of (a) and (b), the ratio (b)/(a), the peak RSS of each crawl process
-and its RSS over time, the server's own page rate, and checks that every post of the generated forum
+It prints pages/s and posts/s of (a) and (b), the ratio (b)/(a), the peak memory of each crawl (its
+process and page workers together: RSS and PSS) and its RSS over time, the server's own page rate, and checks that every post of the generated forum
 is in the database exactly once. Both crawls run with the same local-run settings (`LOCAL_RUN`).
 
 Run: .venv/bin/python bench/crawl.py --threads 10000 [--pg postgresql+psycopg://user@host/db]
@@ -78,7 +78,10 @@ class CrawlRun:
     seconds: float
     pages: int
     posts: int
-    peak_rss_mb: float
+    peak_rss_mb: float  # of the crawl process with its workers (sum of their RSS)
+    peak_pss_mb: float = 0.0
+    cpu_seconds: float = 0.0  # user + system, the crawl process and its page workers
+    main_cpu_seconds: float = 0.0  # the crawl process alone
     rss_samples_mb: list[float] = field(default_factory=list)
     returncode: int = 0
     log_tail: str = ""
@@ -91,6 +94,9 @@ class CrawlRun:
     def posts_per_s(self) -> float:
         return self.posts / self.seconds if self.seconds else 0.0
 
+    def cpu_ms_per_page(self, seconds: float) -> float:
+        return 1000 * seconds / self.pages if self.pages else 0.0
+
 
 def _settings_args(settings: dict[str, str]) -> list[str]:
     return [a for name, value in settings.items() for a in ("-s", f"{name}={value}")]
@@ -101,39 +107,66 @@ def _stat(log: str, name: str) -> float:
     return float(m.group(1)) if m else 0.0
 
 
-def _rss_mb(pid: int) -> float | None:
+def _tree_memory_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MB of a process and all its descendants (the crawl and its page workers).
+    RSS counts pages a worker shares with the crawl process (forked) twice; PSS splits them."""
+    rss = pss = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) / 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) / 1024
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as f:
+                todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return rss, pss
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of one process (not of its children) so far."""
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_crawl(label: str, cmd: list[str], log_path: Path) -> CrawlRun:
-    """Run one crawl subprocess, sampling its RSS; its peak RSS comes from wait4's rusage."""
+    """Run one crawl subprocess, sampling the memory of it and its page workers every 0.5 s; the
+    crawl process's own peak comes from wait4's rusage."""
     samples: list[float] = []
+    pss_samples: list[float] = [0.0]
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
         done = threading.Event()
 
         def sample() -> None:
-            while not done.wait(1.0):
-                rss = _rss_mb(proc.pid)
+            while not done.wait(0.5):
+                rss, pss = _tree_memory_mb(proc.pid)
                 if rss:
                     samples.append(rss)
+                    pss_samples.append(pss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)  # exited, not reaped: /proc still has its times
+        main_cpu = _cpu_seconds(proc.pid) or 0.0
         _, status, usage = os.wait4(proc.pid, 0)
         done.set()
         proc.returncode = os.waitstatus_to_exitcode(status)
     text = log_path.read_text(encoding="utf-8", errors="replace")
     return CrawlRun(label=label, seconds=_stat(text, "elapsed_time_seconds"),
                     pages=int(_stat(text, "response_received_count")), posts=int(_stat(text, "forumsift/posts_found")),
-                    peak_rss_mb=usage.ru_maxrss / 1024, rss_samples_mb=samples, returncode=proc.returncode,
+                    peak_rss_mb=max([usage.ru_maxrss / 1024, *samples]), peak_pss_mb=max(pss_samples),
+                    cpu_seconds=usage.ru_utime + usage.ru_stime, main_cpu_seconds=main_cpu,
+                    rss_samples_mb=samples, returncode=proc.returncode,
                     log_tail=text[-3000:])
 
 
@@ -181,7 +214,8 @@ def server_rate(url: str, paths: list[str], seconds: float = 5.0, clients: int =
 PROFILE_GROUPS = [
     ("parse HTML (lxml via parsel)", [("parsel/selector.py", "create_root_node")]),
     ("read posts (engine selectors)", [("crawler/engines/base.py", "thread")]),
-    ("normalize", [("crawler/pipelines.py", "process_item", "NormalizePipeline")]),
+    ("normalize", [("crawler/page_reader.py", "clean_posts")]),
+    ("site-learned repeated lines", [("crawler/pipelines.py", "process_item", "NormalizePipeline")]),
     ("store (batched writes)", [("crawler/pipelines.py", "process_item", "StorePipeline"),
                                 ("crawler/pipelines.py", "close_spider", None)]),
     ("waiting for the network (reactor idle)", [("~", "<method 'poll' of 'select.epoll' objects>"),
@@ -302,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
             profile_db = f"sqlite:///{work / 'profile.db'}"
             run_crawl("profiled", [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "scrapy", "crawl", "forum",
                                    "-a", f"url={url}", "-s", f"FORUMSIFT_DB={profile_db}",
-                                   "-s", f"CLOSESPIDER_PAGECOUNT={args.profile_pages}", *full_settings],
+                                   "-s", f"CLOSESPIDER_PAGECOUNT={args.profile_pages}", *full_settings,
+                                   "-s", "FORUMSIFT_WORKERS=0"],  # all the work in the profiled process
                       work / "profile.log")
             breakdown = profile_breakdown(prof) if prof.exists() else None
     finally:
@@ -316,10 +351,18 @@ def main(argv: list[str] | None = None) -> int:
           f"seed {args.seed}")
     print(f"fixture server alone: {server_pages_per_s:.0f} pages/s to 8 keep-alive http.client threads of this "
           f"process (a lower bound: the bare run below is the server's rate at least)")
-    print(f"{'run':34} {'pages':>7} {'posts':>8} {'seconds':>8} {'pages/s':>8} {'posts/s':>8} {'peak RSS':>9}  RSS over the run (MB)")
+    print(f"{'run':34} {'pages':>7} {'posts':>8} {'seconds':>8} {'pages/s':>8} {'posts/s':>8} {'peak RSS':>9} "
+          f"{'peak PSS':>9}  RSS over the run (MB)")
     for run in (bare, full):
         print(f"{run.label:34} {run.pages:7d} {run.posts:8d} {run.seconds:8.1f} {run.pages_per_s:8.1f} "
-              f"{run.posts_per_s:8.1f} {run.peak_rss_mb:6.0f} MB  {_rss_profile(run.rss_samples_mb)}")
+              f"{run.posts_per_s:8.1f} {run.peak_rss_mb:6.0f} MB {run.peak_pss_mb:6.0f} MB  "
+              f"{_rss_profile(run.rss_samples_mb)}")
+    print("(memory of the crawl process and its page workers together; RSS counts what a forked worker still "
+          "shares with the crawl process twice, PSS once)")
+    for run in (bare, full):
+        print(f"CPU per page, {run.label}: {run.cpu_ms_per_page(run.cpu_seconds):.1f} ms in all, "
+              f"{run.cpu_ms_per_page(run.main_cpu_seconds):.1f} ms in the crawl process, "
+              f"{run.cpu_ms_per_page(run.cpu_seconds - run.main_cpu_seconds):.1f} ms in page workers")
     ratio = full.pages_per_s / bare.pages_per_s if bare.pages_per_s else 0.0
     print(f"ratio full/bare page rate: {ratio:.2f} (goal >= 0.6); peak RSS of the full crawl {full.peak_rss_mb:.0f} MB "
           f"(goal <= 300 MB)")
@@ -338,8 +381,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{run.label} exited with {run.returncode}:\n{run.log_tail}")
     if breakdown:
         total, groups = breakdown
-        print(f"where the full crawl's time goes (cProfile, first {args.profile_pages} pages, {total:.1f} s profiled; "
-              f"cumulative time of each part):")
+        print(f"where the full crawl's time goes (cProfile, first {args.profile_pages} pages read in the crawl "
+              f"process itself (FORUMSIFT_WORKERS=0), {total:.1f} s profiled; cumulative time of each part):")
         accounted = 0.0
         for label, seconds in groups:
             print(f"  {label:42} {seconds:7.1f} s  {100 * seconds / total:5.1f} %")
