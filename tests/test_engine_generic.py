@@ -118,6 +118,25 @@ def test_a_quote_container_with_an_original_post_by_header():
     assert "centimetre" not in second.body_html
 
 
+# a site menu (a block of links) above an opening post styled apart from its replies, names as plain text
+_REPLY = '<div class="reply"><div class="head"><div>{who}</div><div>{when}</div></div><div class="text">{text}</div></div>'
+MENU_ABOVE = f"""<html><body><div><header><nav>{" ".join(f'<a href="/topics/{n}">Parenting topic number {n}</a>'
+                                                          for n in range(30))}</nav></header></div>
+<div class="opening"><div class="head"><div>Mod Sharon</div><div>28/11/2025 at 7:07 pm</div></div>
+ <div class="text"><p>We would love to hear your thoughts. If you have ever thought about working in early years
+ nurseries, preschool or childcare roles, what would make you consider it, and what would put you off?</p></div></div>
+{_REPLY.format(who="Judith C", when="28/11/2025 at 7:16 pm", text="The answer for me would be no, the pay is too low.")}
+{_REPLY.format(who="Otterlie B", when="28/11/2025 at 7:22 pm", text="I did work in childcare once and I loved it.")}
+{_REPLY.format(who="Indi I", when="28/11/2025 at 7:28 pm", text="I would love a career working with the little ones.")}
+</body></html>"""
+
+
+def test_an_opening_post_below_a_site_menu():
+    posts = Generic().thread(Page.from_html(MENU_ABOVE, "https://www.netmums.com/coffeehouse/1-early-years")).posts
+    assert "love to hear your thoughts" in posts[0].body_html and "Parenting topic" not in posts[0].body_html
+    assert [p.author for p in posts[1:]] == ["Judith C", "Otterlie B", "Indi I"]
+
+
 def test_a_story_above_a_comment_tree_with_collapsed_replies():
     posts = Generic().thread(Page.from_html(STORY, "https://linux.slashdot.org/story/24/01/12/1")).posts
     assert [p.author for p in posts[1:]] == ["david", "flatulus", "caseih"]

@@ -241,14 +241,13 @@ def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
     blocks = [el for el in first.xpath("preceding::*[self::div or self::section or self::article or self::td]")
               if index.text.get(el, 0) >= 150 and not _inside_chrome(el) and not index.dates.get(el)
               and not _header_author(el, index)]
-    if not blocks:
+    # lists of links (menus, related threads) are no post
+    most = next((index.text[el] for el in sorted(blocks, key=index.text.__getitem__, reverse=True)
+                 if not _mostly_links(el, index)), None)
+    if most is None:
         return None
-    most = max(index.text[el] for el in blocks)
     # the innermost block that holds (nearly) all of that text
-    body = next(el for el in reversed(blocks) if index.text[el] >= 0.8 * most)
-    links = sum(len(_clean(t)) for t in body.xpath(".//a//text()"))
-    if links > 0.75 * index.text[body]:  # a list of links (related threads), not a post
-        return None
+    body = next(el for el in reversed(blocks) if index.text[el] >= 0.8 * most and not _mostly_links(el, index))
     header = body
     for _ in range(4):
         header = header.getparent()
@@ -261,6 +260,10 @@ def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
     rec = _structure_record(header, [], index)
     rec.body = body
     return rec
+
+
+def _mostly_links(block: Any, index: _PageIndex) -> bool:
+    return sum(len(_clean(t)) for t in block.xpath(".//a//text()")) > 0.75 * index.text[block]
 
 
 def _header_author(block: Any, index: _PageIndex) -> bool:
@@ -330,8 +333,8 @@ def _has_digit(token: str) -> bool:
 
 def _best_group(body: Any, index: _PageIndex, min_records: int) -> list[Any]:
     """The members of the best group of dated elements (same tag and classes, under parents of the
-    same tag and classes), joined by the elements of the same kind under parents whose classes
-    differ that carry an author of their own: comment trees mark a reply's state on its parent
+    same tag and classes), joined by the elements of the same kind under parents of a related
+    class that carry an author of their own: comment trees mark a reply's state on its parent
     ("comment full", "comment oneline"), and a collapsed reply may show no date."""
     groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     kinds: dict[tuple[Any, ...], list[Any]] = defaultdict(list)  # (parent tag, tag, classes) -> elements
