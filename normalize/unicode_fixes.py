@@ -75,7 +75,9 @@ def _ftfy_would_change(line: str) -> bool:
 def fix_mojibake(text: str, ctx: Context) -> str:
     """Decode text that was encoded in UTF-8 and decoded in another codec ("cafÃ©" -> "café"),
     with ftfy, line by line; only lines with a character mojibake is made of are looked at."""
-    if ("\x1b" not in text and not _BEYOND_TYPOGRAPHY.search(text)) or not _MOJIBAKE_HINT.search(text):
+    if "\x1b" not in text and (text.isascii() or not _BEYOND_TYPOGRAPHY.search(text)):
+        return text
+    if not _MOJIBAKE_HINT.search(text):
         return text
     import ftfy
 
@@ -116,14 +118,23 @@ def decode_entities(text: str, ctx: Context) -> str:
 
 
 # The only ASCII characters the line-break, control-character and space steps change: most posts
-# are ASCII without any, and one scan for them stands in for the three steps' own scans.
-_ASCII_ODD = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+# are ASCII without any, and one check for them stands in for the three steps' own scans.
+_ASCII_ODD = bytes([*range(0x00, 0x0a), *range(0x0b, 0x20), 0x7f])
+
+
+def _plain_ascii(text: str) -> bool:
+    """ASCII without any of `_ASCII_ODD` (deleting them from the bytes is a C loop many times
+    faster than a regex scan)."""
+    if not text.isascii():
+        return False
+    raw = text.encode("ascii")
+    return len(raw.translate(None, _ASCII_ODD)) == len(raw)
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 
 
 def normalize_line_breaks(text: str, ctx: Context) -> str:
     """CRLF, CR, Unicode line/paragraph separators, form feed and vertical tab become "\\n"."""
-    if text.isascii() and not _ASCII_ODD.search(text):
+    if _plain_ascii(text):
         return text
     return substitute(text, _LINE_BREAKS, "\n", "line_break", ctx)
 
@@ -136,7 +147,7 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\u200b\u2060-\u2064\ufeff\u00ad\uf
 
 def remove_control_chars(text: str, ctx: Context) -> str:
     """Drop control characters and invisible zero-width characters."""
-    if text.isascii() and not _ASCII_ODD.search(text):
+    if _plain_ascii(text):
         return text
     return substitute(text, _CONTROL, "", "control_char", ctx)
 
@@ -147,7 +158,7 @@ _ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 def normalize_spaces(text: str, ctx: Context) -> str:
     """Unusual space characters (no-break, thin, ideographic, tab ...) become a plain space."""
-    if text.isascii() and not _ASCII_ODD.search(text):
+    if _plain_ascii(text):
         return text
     return substitute(text, _ODD_SPACE, " ", "space", ctx)
 
