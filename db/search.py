@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, case, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, FromClause, case, cast, column, func, literal, literal_column, select, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -26,6 +27,10 @@ from db.models import Author, Forum, Post, Site, Thread, articles
 
 HIGHLIGHT = "**"
 SNIPPET_WORDS = 24
+# Only the newest CANDIDATES posts that match are ranked: ranking every match of a common word
+# costs a lookup per match (tens of milliseconds at a million posts), and among thousands of matches
+# the best of the newest ones serve a reader of forums well.
+CANDIDATES = 3000
 
 # The language → text search configuration map the PostgreSQL index was built with (migration 0002).
 PG_CONFIGS = {"da": "danish", "de": "german", "en": "english", "es": "spanish", "fi": "finnish", "fr": "french",
@@ -51,8 +56,9 @@ class Filters:
 def source(filters: Filters, minimal: bool = False) -> tuple[FromClause, dict[str, ColumnElement[Any]]]:
     """The FROM clause and the uniformly named columns of posts (or articles) a filter applies to;
     `minimal` joins only the tables the filters need (for ranking every match, where each join
-    costs a lookup per matching post)."""
-    if filters.articles:
+    costs a lookup per matching post: for articles that is posts at position 1, which is what the
+    `articles` view holds, without the view's joins)."""
+    if filters.articles and not minimal:
         a = articles.c
         return articles, {"id": a.post_id, "thread_id": a.thread_id, "site": a.site, "forum": a.forum,
                           "forum_path": a.forum_path, "title": a.headline, "author": a.author,
@@ -70,7 +76,8 @@ def source(filters: Filters, minimal: bool = False) -> tuple[FromClause, dict[st
     return joined, {"id": Post.id, "thread_id": Post.thread_id, "site": Site.base_url, "forum": Forum.title,
                     "forum_path": Forum.path_key, "title": Thread.title, "author": Author.name,
                     "posted_at": Post.posted_at, "lang": Post.lang, "url": Post.page_url,
-                    "duplicate_of": Post.duplicate_of, "clean_text": Post.clean_text, "deleted": Post.deleted}
+                    "duplicate_of": Post.duplicate_of, "clean_text": Post.clean_text, "deleted": Post.deleted,
+                    "position": Post.position}
 
 
 def where(filters: Filters, cols: Mapping[str, ColumnElement[Any]]) -> list[ColumnElement[bool]]:
@@ -78,6 +85,8 @@ def where(filters: Filters, cols: Mapping[str, ColumnElement[Any]]) -> list[Colu
     conds: list[ColumnElement[bool]] = []
     if "deleted" in cols:
         conds.append(cols["deleted"].is_(False))
+    if filters.articles and "position" in cols:  # posts standing for the articles view (`source`)
+        conds += [cols["position"] == 1, cols["thread_id"].is_not(None)]
     if filters.lang:
         conds.append(cols["lang"] == filters.lang)
     if filters.site:
@@ -107,7 +116,10 @@ def search(conn: Connection, query: str, filters: Filters | None = None, limit: 
     if not query.strip():
         return []
     if conn.dialect.name == "postgresql":
-        rows = conn.execute(_pg_search(query, filters, limit))
+        stmt = _pg_search(conn, query, filters, limit)
+        if stmt is None:
+            return []
+        rows = conn.execute(stmt)
     else:
         fts_query = fts5_query(query)
         if not fts_query:
@@ -121,11 +133,14 @@ def _sqlite_search(filters: Filters, limit: int) -> Select:
     fts = table("posts_fts", column("rowid"))
     match = text("posts_fts MATCH :q")
     rank = literal_column("bm25(posts_fts, 1.0, 2.0)")
-    # rank every match, but join the rest and make snippets for the best few only
+    # rank the newest CANDIDATES matches (FTS5 reads them newest first and stops there), join
+    # the rest and make snippets for the best few only
     narrow, narrow_cols = source(filters, minimal=True)
-    ranked = (select(fts.c.rowid.label("id"), rank.label("rank"))
-              .select_from(fts.join(narrow, narrow_cols["id"] == fts.c.rowid))
-              .where(match, *where(filters, narrow_cols)).order_by(rank).limit(limit).cte("ranked"))
+    candidates = (select(fts.c.rowid.label("id"), rank.label("rank"))
+                  .select_from(fts.join(narrow, narrow_cols["id"] == fts.c.rowid))
+                  .where(match, *where(filters, narrow_cols)).order_by(fts.c.rowid.desc()).limit(CANDIDATES)
+                  .subquery("candidates"))
+    ranked = select(candidates).order_by(candidates.c.rank).limit(limit).cte("ranked")
     from_, cols = source(filters)
     snippet = literal_column(f"snippet(posts_fts, 0, '{HIGHLIGHT}', '{HIGHLIGHT}', '…', {SNIPPET_WORDS})")
     return (select(*(cols[c].label(c) for c in HIT_COLUMNS), snippet.label("snippet"), (-ranked.c.rank).label("score"))
@@ -171,33 +186,40 @@ def _pg_config(lang: ColumnElement[Any]) -> ColumnElement[Any]:
                 else_=literal_column("'simple'::regconfig"))
 
 
-def _pg_search(query: str, filters: Filters, limit: int) -> Select:
-    from_, cols = source(filters)
-    if filters.articles:  # the vector lives on posts
-        from_ = from_.join(Post.__table__, Post.id == cols["id"])
+def _pg_search(conn: Connection, query: str, filters: Filters, limit: int) -> Select | None:
     vector = literal_column("posts.search_vector")
-    # The query read once with each configuration the index uses; the OR of them all (`any`) lets
-    # the GIN index find candidates, then each post is matched with the reading in its own
-    # language's configuration (an exclusion read with other stems would exclude nothing).
+    # The query read once with each configuration the index uses; the OR of the distinct readings
+    # (most languages stem most words alike) lets the GIN index find candidates, then each post is
+    # matched with the reading in its own language's configuration (an exclusion read with other
+    # stems would exclude nothing). The readings go back as constants, so the planner sees them.
     configs = sorted({PG_CONFIGS.get(filters.lang, "simple")} if filters.lang
                      else {"simple", *PG_CONFIGS.values()})
-    readings = [func.websearch_to_tsquery(literal_column(f"'{c}'::regconfig"), query).label(c) for c in configs]
-    any_reading = readings[0].element
-    for reading in readings[1:]:
-        any_reading = any_reading.op("||")(reading.element)
-    q = select(*readings, any_reading.label("any_config")).cte("q")
-    own = case({lang: q.c[c] for lang, c in PG_CONFIGS.items() if c in configs}, value=cols["lang"],
-               else_=q.c[configs[0]] if filters.lang else q.c.simple)
-    rank = func.ts_rank(vector, own)
-    inner = (select(*(cols[c].label(c) for c in (*HIT_COLUMNS, "clean_text")), rank.label("score"), own.label("tsq"))
-             .select_from(from_.join(q, literal_column("true")))
-             .where(vector.op("@@")(q.c.any_config), vector.op("@@")(own), *where(filters, cols))
-             .order_by(rank.desc()).limit(limit).subquery("hits"))
+    texts = conn.execute(select(*(func.websearch_to_tsquery(literal_column(f"'{c}'::regconfig"), query)
+                                  for c in configs))).one()
+    reading = {c: cast(literal(t), TSQUERY) for c, t in zip(configs, texts)}
+    distinct = sorted({t for t in texts if t})
+    if not distinct:  # only stopwords in every language
+        return None
+    any_reading = cast(literal(distinct[0]), TSQUERY)
+    for text_ in distinct[1:]:
+        any_reading = any_reading.op("||")(cast(literal(text_), TSQUERY))
+    narrow, narrow_cols = source(filters, minimal=True)
+    own = case({lang: reading[c] for lang, c in PG_CONFIGS.items() if c in configs}, value=narrow_cols["lang"],
+               else_=reading[configs[0]] if filters.lang else reading["simple"])
+    # as on SQLite: the newest CANDIDATES matches are ranked, then the best few joined and headlined
+    candidates = (select(narrow_cols["id"].label("id"), vector.label("vector"), own.label("tsq"))
+                  .select_from(narrow)
+                  .where(vector.op("@@")(any_reading), vector.op("@@")(own), *where(filters, narrow_cols))
+                  .order_by(narrow_cols["id"].desc()).limit(CANDIDATES).subquery("candidates"))
+    rank = func.ts_rank(candidates.c.vector, candidates.c.tsq)
+    ranked = (select(candidates.c.id, candidates.c.tsq, rank.label("score"))
+              .order_by(rank.desc()).limit(limit).subquery("ranked"))
+    from_, cols = source(filters)
     options = (f"StartSel={HIGHLIGHT}, StopSel={HIGHLIGHT}, MaxWords={SNIPPET_WORDS}, MinWords=10, "
                "MaxFragments=1, FragmentDelimiter=…")
-    headline = func.ts_headline(_pg_config(inner.c.lang), inner.c.clean_text, inner.c.tsq, options)
-    return (select(*(inner.c[c] for c in HIT_COLUMNS), headline.label("snippet"), inner.c.score)
-            .order_by(inner.c.score.desc()))
+    headline = func.ts_headline(_pg_config(cols["lang"]), cols["clean_text"], ranked.c.tsq, options)
+    return (select(*(cols[c].label(c) for c in HIT_COLUMNS), headline.label("snippet"), ranked.c.score)
+            .select_from(ranked.join(from_, cols["id"] == ranked.c.id)).order_by(ranked.c.score.desc()))
 
 
 # -- shared -------------------------------------------------------------------------------------

@@ -109,6 +109,18 @@ def test_articles_are_searched_as_opening_posts_under_their_headlines(filled):
     assert {h["title"] for h in hits} <= set(openers.values())
 
 
+def test_a_word_with_more_matches_than_candidates_is_ranked_among_the_newest(filled, monkeypatch):
+    import db.search
+
+    for filters in (db.Filters(), db.Filters(articles=True), db.Filters(lang="en")):
+        every = {h["id"] for h in filled.search("last", limit=1000, filters=filters)}
+        assert len(every) > 1
+        monkeypatch.setattr(db.search, "CANDIDATES", 1)
+        hits = filled.search("last", limit=1000, filters=filters)
+        monkeypatch.undo()
+        assert [h["id"] for h in hits] == [max(every)], filters
+
+
 def test_queries_of_only_operators_or_punctuation_find_nothing_without_error(filled):
     for query in ["", "   ", '"', "OR", "-", "()", "-*", "OR OR"]:
         assert filled.search(query) == []
