@@ -40,6 +40,24 @@ _CODE_LINE_NEED = re.compile(r"[=;{}$&|\[(](?:(?<=[=;{}$])|(?<=&)&|(?<=\|)\||(?<
 _CODE_KEYWORD_LINE = re.compile(r"\n[ \t]*(?:import|def|elif|sudo|#include|const|let|var|export|async def|await)")
 
 
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of `_URL.finditer(text)`, trying the pattern only where a URL can start: before
+    "://" and at "www." (the letters it starts with, h f w, are too common to scan for)."""
+    starts = []
+    for marker, back in (("://", (5, 4, 3)), ("www.", (0,))):
+        i = text.find(marker)
+        while i >= 0:
+            starts += [i - b for b in back if i >= b]
+            i = text.find(marker, i + 1)
+    spans = []
+    end = 0
+    for start in sorted(set(starts)):
+        if start >= end and (m := _URL.match(text, start)):
+            spans.append(m.span())
+            end = m.end()
+    return spans
+
+
 def _may_hold_code(text: str) -> bool:
     """Whether `text` holds a character or word that code lines are looked for after."""
     if _CODE_CHAR.search(text):
@@ -100,7 +118,7 @@ class Context:
         if "@" in text and _EMAIL_HINT.search(text):  # most "@" are @mentions, not addresses
             spans = [m.span() for m in _PROTECTED.finditer(text)]
         else:
-            spans = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text) else []
+            spans = _url_spans(text)
         if _may_hold_code(text):
             spans += _code_line_spans(text)
         for code in self.code:

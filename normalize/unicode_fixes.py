@@ -129,7 +129,8 @@ def _plain_ascii(text: str) -> bool:
         return False
     raw = text.encode("ascii")
     return len(raw.translate(None, _ASCII_ODD)) == len(raw)
-_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+# `\r\n?|[\u2028\u2029\x0b\x0c\x85]`, starting with a character class the regex engine skips ahead to
+_LINE_BREAKS = re.compile("[\r\u2028\u2029\x0b\x0c\x85](?:(?<=\r)\n)?")
 
 
 def normalize_line_breaks(text: str, ctx: Context) -> str:
