@@ -137,6 +137,25 @@ def test_an_opening_post_below_a_site_menu():
     assert [p.author for p in posts[1:]] == ["Judith C", "Otterlie B", "Indi I"]
 
 
+# Wall Street Oasis (Drupal forum): the post's wrapper holds its text and a footer of links and votes
+_WSO = ('<div class="post-wrap"><div class="post-head"><a href="/user/{n}">{who}</a> <span>{when}</span></div>'
+        '<div class="post-body__outer-wrapper"><div class="comment-content"><p>{text}</p></div>'
+        '<div class="post-footer__outer-wrapper"><a href="/login">Reply</a> <a href="/login">Quote</a> '
+        '<a href="/login">Report</a> <a href="/login">Other</a> <span>- 3 -</span></div></div></div>')
+WSO = "<html><body><h1>Is consulting worth it?</h1>" + "".join(_WSO.format(n=n, who=who, when=f"Jun {n}, 2024", text=text) for n, (who, text) in enumerate([
+    ("AtlanG", "I am doing my Bachelor's in IT and wonder whether consulting is worth the hours it takes."),
+    ("DrApeman", "Worth it, as long as you know what you want out of it and leave before it burns you out."),
+    ("padam", "A note on work-life balance in the DACH region: it is notably worse than in other offices."),
+], 1)) + "</body></html>"
+
+
+def test_a_post_footer_inside_the_body_wrapper_is_left_out():
+    posts = Generic().thread(Page.from_html(WSO, "https://www.wallstreetoasis.com/forum/consulting/x")).posts
+    assert [p.author for p in posts] == ["AtlanG", "DrApeman", "padam"]
+    assert "Bachelor" in posts[0].body_html
+    assert all("Reply" not in p.body_html and "Other" not in p.body_html for p in posts)
+
+
 def test_a_story_above_a_comment_tree_with_collapsed_replies():
     posts = Generic().thread(Page.from_html(STORY, "https://linux.slashdot.org/story/24/01/12/1")).posts
     assert [p.author for p in posts[1:]] == ["david", "flatulus", "caseih"]

@@ -262,8 +262,23 @@ def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
     return rec
 
 
+def _rest_is_links(outer: tuple[Any, ...], inner: tuple[Any, ...], candidates: list[dict[tuple[Any, ...], Any]],
+                   index: _PageIndex) -> bool:
+    """True when the text of the `outer` blocks that their `inner` blocks leave out is mostly links."""
+    rest = links = 0
+    for seen in candidates:
+        if outer in seen and inner in seen:
+            rest += index.text.get(seen[outer], 0) - index.text.get(seen[inner], 0)
+            links += _link_text(seen[outer]) - _link_text(seen[inner])
+    return rest > 0 and links >= 0.5 * rest
+
+
+def _link_text(block: Any) -> int:
+    return sum(len(_clean(t)) for t in block.xpath(".//a//text()"))
+
+
 def _mostly_links(block: Any, index: _PageIndex) -> bool:
-    return sum(len(_clean(t)) for t in block.xpath(".//a//text()")) > 0.75 * index.text[block]
+    return _link_text(block) > 0.75 * index.text[block]
 
 
 def _header_author(block: Any, index: _PageIndex) -> bool:
@@ -501,6 +516,14 @@ def _choose_bodies(records: list[Record], index: _PageIndex) -> None:
     if not good:
         return
     best = max(good, key=lambda k: totals[k])
+    # a wrapper that also holds the post's footer (reply/quote/report links, a linked signature):
+    # the block inside it that holds the text outside those links is the body
+    inner = [k for k in good if k != best and k[0] in _BLOCKS and k[0] != "blockquote"
+             and totals[k] >= 0.5 * totals[best] and coverage[k] >= coverage[best]
+             and all(seen[k] in seen[best].iterdescendants() for seen in candidates if k in seen and best in seen)
+             and _rest_is_links(best, k, candidates, index)]
+    if inner:
+        best = max(inner, key=lambda k: totals[k])
     for rec, seen in zip(records, candidates):
         rec.body = seen.get(best)
 
