@@ -53,11 +53,13 @@ _CHROME_CLASS = re.compile(r"(?:^|[\s_-])(?:vote|votes|score|share|sharing|reply
                            r"button|btn|avatar|controls|permalink|flair|badge|tools|options|like|likes|reactions?|"
                            r"signature|footer|buttons|moderation|mod|meta|userinfo|user-info|postinfo|"
                            r"post-info|postprofile|profile|stats|rank|karma|points|tagline)(?:$|[\s_-])", re.I)
-# quote blocks: <blockquote>, or a block whose class is "quote" or whose test id names a quote
-# (React sites: data-testid="quote-container"); outermost only
+# quote blocks: <blockquote>, or a block whose class is "quote" or ends in "-quote"/"_quote"
+# ("VBEditorContent-quote") or whose test id names a quote (React sites: data-testid="quote-container");
+# outermost only, and with words in it (a "Quote" button is no quote)
 _QUOTE_CLASS = ("contains(concat(' ', normalize-space(@class), ' '), ' quote ') or "
-                "starts-with(@data-testid, 'quote')")
-_QUOTES = (f".//*[self::blockquote or (self::div and ({_QUOTE_CLASS}))]"
+                "contains(concat(' ', normalize-space(@class), ' '), '-quote ') or "
+                "contains(concat(' ', normalize-space(@class), ' '), '_quote ') or starts-with(@data-testid, 'quote')")
+_QUOTES = (f".//*[self::blockquote or (self::div and ({_QUOTE_CLASS}) and string-length(normalize-space()) > 20)]"
            f"[not(ancestor::blockquote) and not(ancestor::div[{_QUOTE_CLASS}])]")
 _SIGNATURE_CLASS = re.compile(r"signature|(?:^|\s)sig(?:$|\s)", re.I)
 # "Original post by X", "Quote from X": a header that names the author after the words
