@@ -86,7 +86,8 @@ def where(filters: Filters, cols: Mapping[str, ColumnElement[Any]]) -> list[Colu
     if "deleted" in cols:
         conds.append(cols["deleted"].is_(False))
     if filters.articles and "position" in cols:  # posts standing for the articles view (`source`)
-        conds += [cols["position"] == 1, cols["thread_id"].is_not(None)]
+        # a literal 1, so that the planner may use the partial index of opening posts (0005)
+        conds += [cols["position"] == literal_column("1"), cols["thread_id"].is_not(None)]
     if filters.lang:
         conds.append(cols["lang"] == filters.lang)
     if filters.site:
