@@ -27,6 +27,7 @@ from html import escape
 from typing import Any
 
 import lxml.html
+from lxml import etree
 
 from crawler.engines.base import _drop as _remove
 from crawler.engines.base import _inner_html
@@ -66,6 +67,11 @@ _SIGNATURE_CLASS = re.compile(r"signature|(?:^|\s)sig(?:$|\s)", re.I)
 _QUOTE_BY = re.compile(r"^(?:original(?:ly)? post(?:ed)?|posted|quote|quoting)\s*(?:by|from)\s*:?\s*(.{1,60}?)\s*:?$", re.I)
 _QUOTE_HEAD = re.compile(r"^\s*(?:quote\s*(?:from|:)?\s*)?(?:originally posted by\s*)?(.{1,60}?)\s*"
                          r"(?:said|wrote|writes|says|schrieb|a écrit|escribió|написал|napisał)\b.*$", re.I | re.S)
+
+
+_SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 
 
 @dataclass
@@ -241,15 +247,17 @@ def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
     header that carries an author and a date."""
     first = members[0]
     blocks = [el for el in first.xpath("preceding::*[self::div or self::section or self::article or self::td]")
-              if index.text.get(el, 0) >= 150 and not _inside_chrome(el) and not index.dates.get(el)
-              and not _header_author(el, index)]
-    # lists of links (menus, related threads) are no post
+              if index.text.get(el, 0) >= 150 and not index.dates.get(el) and not _inside_chrome(el)]
+
+    def candidate(el: Any) -> bool:  # asked lazily, from the largest block down: both walk the block
+        return not _header_author(el, index) and not _mostly_links(el, index)  # menus are no post
+
     most = next((index.text[el] for el in sorted(blocks, key=index.text.__getitem__, reverse=True)
-                 if not _mostly_links(el, index)), None)
+                 if candidate(el)), None)
     if most is None:
         return None
     # the innermost block that holds (nearly) all of that text
-    body = next(el for el in reversed(blocks) if index.text[el] >= 0.8 * most and not _mostly_links(el, index))
+    body = next(el for el in reversed(blocks) if index.text[el] >= 0.8 * most and candidate(el))
     header = body
     for _ in range(4):
         header = header.getparent()
@@ -276,7 +284,8 @@ def _rest_is_links(outer: tuple[Any, ...], inner: tuple[Any, ...], candidates: l
 
 
 def _link_text(block: Any) -> int:
-    return sum(len(_clean(t)) for t in block.xpath(".//a//text()"))
+    """The length of the (space-folded) text of the links in `block`."""
+    return sum(len(" ".join(t.split())) for t in _LINK_TEXT(block))
 
 
 def _mostly_links(block: Any, index: _PageIndex) -> bool:
@@ -345,7 +354,7 @@ def _key(el: Any) -> tuple[str, tuple[str, ...]]:
 
 
 def _has_digit(token: str) -> bool:
-    return any(ch.isdigit() for ch in token)
+    return _DIGIT.search(token) is not None
 
 
 def _best_group(body: Any, index: _PageIndex, min_records: int) -> list[Any]:
@@ -365,8 +374,8 @@ def _best_group(body: Any, index: _PageIndex, min_records: int) -> list[Any]:
         kinds[(parent.tag, *_key(el))].append(el)
         if el in index.dates:
             groups[(_key(parent), *_key(el))].append(el)
-    scores = {key: _group_score(members, index) for key, members in groups.items()}
-    best = max((k for k in groups if len(groups[k]) >= min_records and scores[k]), key=scores.get, default=None)
+    scores = {key: _group_score(members, index) for key, members in groups.items() if len(members) >= min_records}
+    best = max((k for k in scores if scores[k]), key=scores.get, default=None)
     if best is None:
         return []
     members = set(groups[best])
@@ -395,7 +404,7 @@ def _group_score(members: list[Any], index: _PageIndex) -> float:
     own = sum(_own_text(m, [d for d in m.iterdescendants() if d in member_set], index) for m in members)
     if own < 80 * len(members) ** 0.5:
         return 0.0
-    linked = sum(len(_clean(t)) for m in members for t in m.xpath(".//a//text()"))
+    linked = sum(_link_text(m) for m in members)
     if linked > 0.6 * sum(index.text.get(m, 0) for m in members):
         return 0.0  # rows of a thread list (title, author and last poster are links), not posts
     score = own * fa * fd * min(len(members), 30) ** 0.5
@@ -620,7 +629,7 @@ def _attr_or_text(el: Any, attr: str) -> str | None:
 
 
 def _clean(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
+    return _SPACES.sub(" ", text or "").strip()
 
 
 def _text_len(el: Any) -> int:
