@@ -4,7 +4,8 @@
 
 For every page: `extract_html` (detection, the engine, the normalizer; in process, after imports),
 then trafilatura 2.x (`include_comments=True`, what corpus-eval compares against) on the same HTML.
-Prints pages/s and ms/page per engine (the engine forumsift detected), the total, and the
+Prints pages/s and ms/page per engine (the engine forumsift detected), the total, the ratio of the
+two (the figure to compare between runs on a shared machine: both sides see the same load), and the
 start-up cost of one `forumsift extract` process (what corpus-eval's whole-process figure adds).
 CORPUS_DIR defaults to ../shared/corpus/wcxb-forum-dev beside the project.
 """
@@ -81,14 +82,15 @@ def main() -> None:
     by_engine: dict[str, list[str]] = defaultdict(list)
     for name, engine in engines.items():
         by_engine[engine].append(name)
-    print(f"{'engine':16} {'pages':>5} {'forumsift ms/page':>18} {'pages/s':>8} {'trafilatura ms/page':>20} {'pages/s':>8}")
+    print(f"{'engine':16} {'pages':>5} {'forumsift ms/page':>18} {'pages/s':>8} {'trafilatura ms/page':>20} {'pages/s':>8}"
+          f"{'  forumsift/trafilatura' if peer else ''}")
     rows = sorted(by_engine.items(), key=lambda kv: -len(kv[1])) + [("ALL", list(pages))]
     for engine, names in rows:
         ms = statistics.mean(ours[n] for n in names) * 1000
         line = f"{engine:16} {len(names):5} {ms:18.1f} {1000 / ms:8.0f}"
         if peer:
             pms = statistics.mean(peer[n] for n in names) * 1000
-            line += f" {pms:20.1f} {1000 / pms:8.0f}"
+            line += f" {pms:20.1f} {1000 / pms:8.0f} {ms / pms:22.2f}"
         print(line)
     start = startup_seconds(files[0])
     print(f"one `forumsift extract` process on one page: {start * 1000:.0f} ms "
