@@ -84,6 +84,17 @@ def _code_line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans sorted, overlapping ones merged."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
 @dataclass
 class Settings:
     """Every option of the normalizer, with its trade-off.
@@ -126,14 +137,7 @@ class Context:
             while start >= 0:
                 spans.append((start, start + len(code)))
                 start = text.find(code, start + len(code))
-        spans.sort()
-        merged: list[tuple[int, int]] = []
-        for s, e in spans:
-            if merged and s <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-            else:
-                merged.append((s, e))
-        return merged
+        return _merged(spans)
 
     def record(self, kind: str, before: str, after: str, offset: int) -> None:
         self.fixes.append(Fix(kind, before, after, offset))
@@ -144,6 +148,68 @@ def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -
     if i >= 0 and spans[i][1] > s:
         return True
     return i + 1 < len(spans) and spans[i + 1][0] < e
+
+
+class _Protection:
+    """`Context.protected_spans(text)`, asked line by line: whether a span touches one of them.
+
+    URLs, e-mail addresses and code lines never cross a line end, so the few changes a step makes
+    need only their own lines looked at, not the whole text (which `protected_spans` scans)."""
+
+    def __init__(self, ctx: Context, text: str):
+        self.text = text
+        self.code = ctx.code
+        self.blocks: list[tuple[int, int]] | None = None  # verbatim code, found at the first question
+        self.block_starts: list[int] = []
+        self.may_hold_code: bool | None = None
+        self.lines: dict[int, list[tuple[int, int]]] = {}  # line start -> its protected spans
+
+    def touches(self, s: int, e: int) -> bool:
+        """Whether [s, e) (e > s) overlaps a protected span."""
+        if self.code:
+            if self.blocks is None:
+                self.blocks = self._blocks()
+                self.block_starts = [b[0] for b in self.blocks]
+            if _overlaps(self.blocks, self.block_starts, s, e):
+                return True
+        text = self.text
+        start = text.rfind("\n", 0, s) + 1
+        while True:
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            spans = self.lines.get(start)
+            if spans is None:
+                spans = self.lines[start] = self._line_spans(start, end)
+            if any(ps < e and pe > s for ps, pe in spans):
+                return True
+            if end + 1 >= e:
+                return False
+            start = end + 1
+
+    def _blocks(self) -> list[tuple[int, int]]:
+        spans = []
+        for code in self.code:
+            start = self.text.find(code)
+            while start >= 0:
+                spans.append((start, start + len(code)))
+                start = self.text.find(code, start + len(code))
+        return _merged(spans)
+
+    def _line_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        text = self.text
+        line = text[start:end]
+        if "@" in line and _EMAIL_HINT.search(line):
+            spans = [(start + m.start(), start + m.end()) for m in _PROTECTED.finditer(line)]
+        else:
+            spans = [(start + a, start + b) for a, b in _url_spans(line)]
+        if self.may_hold_code is None:
+            self.may_hold_code = _may_hold_code(text)
+        # the lines `_code_line_spans` tries: those with a character code needs, or a keyword first
+        if self.may_hold_code and (_CODE_LINE_NEED.search(text, start, end) or _CODE_KEYWORD_LINE.match("\n" + line)):
+            m = _CODE_LINE.match(text, start)
+            if m:
+                spans.append(m.span())
+        return spans
 
 
 def substitute(
@@ -158,8 +224,7 @@ def substitute(
     """`pattern.sub(repl, text)`, except that matches touching a protected span are skipped, a
     callable `repl` may return None to skip, and every replacement is recorded as a Fix.
     `matches`: the pattern's matches when the caller already knows them (in order)."""
-    spans: list[tuple[int, int]] | None = None if protect else []  # computed at the first change
-    starts: list[int] = []
+    protection = _Protection(ctx, text) if protect else None
     out: list[str] = []
     pos = 0
     literal = None if callable(repl) or "\\" in repl else repl  # no template to expand
@@ -168,10 +233,7 @@ def substitute(
         if after is None or after == m.group(0):
             continue
         s, e = m.span()
-        if spans is None:
-            spans = ctx.protected_spans(text)
-            starts = [sp[0] for sp in spans]
-        if spans and _overlaps(spans, starts, s, e if e > s else s + 1):
+        if protection and protection.touches(s, e if e > s else s + 1):
             continue
         out.append(text[pos:s])
         out.append(after)
