@@ -26,8 +26,9 @@ COLUMNS = ("site_id", "engine_post_id", "thread_id", "position", "page_url", "au
 
 def compress_html(html: str) -> bytes:
     """zlib with a 4 KiB window: as small as the default for a post's HTML, and faster, since the
-    default's 256 KiB of state is set up anew for each of millions of short posts."""
-    packer = zlib.compressobj(6, zlib.DEFLATED, 12, 4)
+    default's 256 KiB of state is set up anew for each of millions of short posts. Level 1: on the
+    real-page corpus's posts 5% larger than level 6 (0.45 of the HTML against 0.43) in 40% less time."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, 12, 4)
     return packer.compress(html.encode("utf-8")) + packer.flush()
 
 
