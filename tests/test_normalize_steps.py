@@ -71,3 +71,23 @@ def test_clean_typography_is_never_mojibake_to_ftfy():
         assert not bad, bad[:10]
     got, ctx = _run("fix_mojibake", "“It’s fine” — she said… cafÃ© • ok")
     assert got == "“It’s fine” — she said… café • ok" and ctx.fixes
+
+
+def test_changes_are_protected_the_same_line_by_line():
+    """`substitute` asks, line by line, whether a change touches a URL, an e-mail address or a code
+    line; the answer is the one the whole text's `protected_spans` gives."""
+    import random
+
+    from normalize.fixlog import _Protection
+
+    rng = random.Random(4)
+    parts = ["see http://example.com/a?b=c", "bob@example.com", "@bob", "www.example.org", "x = 1;", "let me know",
+             "import os", "if (a && b) {", "plain words", "“quoted”", "$HOME", "\n", "\n\n", " ", ".", "(( x"]
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 10)))
+        ctx = Context(code=["import os"] if rng.random() < 0.2 else [])
+        spans, protection = ctx.protected_spans(text), _Protection(ctx, text)
+        for s in range(len(text)):
+            e = min(len(text), s + rng.randint(1, 3))
+            expected = any(ps < max(e, s + 1) and pe > s for ps, pe in spans)
+            assert protection.touches(s, max(e, s + 1)) == expected, (text, s, e)
