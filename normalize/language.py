@@ -161,7 +161,9 @@ def _by_function_words(words: list, packed: dict) -> tuple[str, float] | None:
     n = len(words)
     if n < 4:
         return None
-    total = sum(map(packed.get, words[:_FW_MASK], repeat(0)))  # (samples have fewer words)
+    total = sum(map(packed.get, words if n <= _FW_MASK else words[:_FW_MASK], repeat(0)))  # (samples have fewer)
+    if not total:
+        return None  # no function word at all
     hits = [(total >> shift) & _FW_MASK for shift in _FW_SHIFTS]
     top = max(hits)
     i = hits.index(top)  # the first of equals, as a stable sort would rank them
