@@ -82,7 +82,7 @@ _SPACE_AFTER_OPEN = re.compile(r"[ ](?<=[(\[][ ])[ ]*(?=[^\s)\]])")
 
 def space_before_punctuation(text: str, ctx: Context) -> str:
     """No space before , . ; : ! ? ) ] ("General ," -> "General,", "surprise ." -> "surprise.")."""
-    if not any(pair in text for pair in _SPACE_THEN_MARK):
+    if not any(map(text.__contains__, _SPACE_THEN_MARK)):
         return text  # the pattern's look-behind makes it slow to scan; most posts have no such pair
     # Every match starts a run of spaces that a mark follows: try the pattern only there.
     matches = [m for m in (_SPACE_BEFORE.match(text, _run_start(text, c.start(), " "))
