@@ -3,6 +3,8 @@ on the same texts in the same run. Texts: the WCXB forum ground truth in ../shar
 present (read, not copied), else the seed post.
 
 Run: .venv/bin/python bench/normalize.py [--rounds N]   (rounds interleaved, the fastest of each counted)
+     .venv/bin/python bench/normalize.py --instructions  (also counts instructions with valgrind's
+     callgrind, one pass each, start-up subtracted: a figure the machine's load does not move)
 Goal: ratio (normalizer MB/s / ftfy MB/s) >= 1.0. Start-up (loading langdetect profiles and the
 word list, once per process) is timed separately: the crawl pays it once per process.
 """
@@ -10,6 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -46,9 +51,18 @@ def _rates(fns: list, texts: list[str], rounds: int) -> list[float]:
     return [size / seconds / 1e6 for seconds in best]
 
 
+def _instructions(only: str) -> int:
+    """Instructions one process of this script executes with `--only ONLY` (valgrind's callgrind)."""
+    run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+                          __file__, "--only", only], capture_output=True, text=True, check=True)
+    return int(re.search(r"Collected : (\d+)", run.stderr).group(1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--instructions", action="store_true", help="count instructions with valgrind too")
+    ap.add_argument("--only", choices=["start-up", "ftfy", "normalizer"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     texts = load_texts()
     t0 = time.perf_counter()
@@ -61,6 +75,12 @@ def main() -> None:
     clean_body("Warm up: loads the English word list once.")
     _langdetect("and langdetect's profiles, which the first pass above did not need")
     startup = time.perf_counter() - t0
+    if args.only:  # one pass for --instructions, after the same start-up
+        fn = {"start-up": None, "ftfy": ftfy.fix_text, "normalizer": clean_body}[args.only]
+        ftfy.fix_text("and ftfy's first call: cafÃ©")
+        for t in texts if fn else []:
+            fn(t)
+        return
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     ftfy_rate, ours, no_lang = _rates([ftfy.fix_text, clean_body, lambda t: clean_body(t, detect_language=False)],
                                       texts, args.rounds)
@@ -76,6 +96,14 @@ def main() -> None:
         ftfy_rate, ours = _rates([ftfy.fix_text, clean_body], other, args.rounds)
         print(f"posts with non-ASCII characters ({len(other)} of {len(texts)}): ftfy {ftfy_rate:.2f} MB/s, "
               f"normalizer {ours:.2f} MB/s, ratio {ours / ftfy_rate:.2f}")
+    if args.instructions:
+        if not shutil.which("valgrind"):
+            print("instructions: valgrind is not installed (apt-get install valgrind)")
+            return
+        base = _instructions("start-up")
+        ftfy_ir, ours_ir = _instructions("ftfy") - base, _instructions("normalizer") - base
+        print(f"instructions (callgrind, one pass, start-up subtracted): ftfy {ftfy_ir / 1e6:.0f} M, "
+              f"normalizer {ours_ir / 1e6:.0f} M, ratio {ftfy_ir / ours_ir:.2f}")
 
 
 if __name__ == "__main__":

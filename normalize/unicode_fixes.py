@@ -119,7 +119,7 @@ def decode_entities(text: str, ctx: Context) -> str:
 
 # The only ASCII characters the line-break, control-character and space steps change: most posts
 # are ASCII without any, and one check for them stands in for the three steps' own scans.
-_ASCII_ODD = bytes([*range(0x00, 0x0a), *range(0x0b, 0x20), 0x7f])
+_ASCII_ODD = bytes([*range(0x0a), *range(0x0b, 0x20), 0x7f])
 
 
 def _plain_ascii(text: str) -> bool:
