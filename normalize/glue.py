@@ -255,7 +255,8 @@ def _unknown_words(text: str, ctx: Context, frequent: dict[str, float]) -> set[s
         words -= mixed
         for piece in mixed:
             words.update(_TOKEN.findall(piece))
-    return {w for w in words.difference(frequent, ctx.known_names) if 5 <= len(w) <= 40 and w.lower() not in frequent}
+    unknown = words.difference(frequent, ctx.known_names)
+    return {w for w in unknown if 5 <= len(w) <= 40 and w.lower() not in frequent}
 
 
 def split_glued_words(text: str, ctx: Context) -> str:
