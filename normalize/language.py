@@ -6,7 +6,9 @@
 - Fast: a cheap first pass answers the common cases without langdetect, by script (Han without kana
   is Chinese, Hangul Korean, Greek, Hebrew, Thai ...) and, for Latin text, by function words (a post
   where a quarter of the words are English function words, three times more than any other
-  language's, is English). Only what the first pass cannot settle goes to langdetect.
+  language's, is English). Only what the first pass cannot settle goes to langdetect. ASCII text
+  (most posts) is split into words by `bytes.translate` and counted for all seven languages by
+  one `sum`, both in C; a post's paragraphs are read from one translation of the whole post.
 - "und" when the text is too short to tell; per-paragraph languages when a post mixes languages.
 """
 from __future__ import annotations
