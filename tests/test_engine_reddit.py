@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from crawler.engines import Page, detect_engine
 from crawler.engines.reddit import Reddit
+from crawler.extract import extract_html
 
 NEW = """<!DOCTYPE html><html lang="en"><head><title>Best knot for a mooring line? : r/sailing</title></head><body>
 <shreddit-app><shreddit-post id="t3_abc123" author="knotty_nora" created-timestamp="2025-03-04T18:58:32.845000+0000"
@@ -65,3 +66,13 @@ def test_old_reddit_comment_tree():
     assert "undo it under load" in reply.body_html and "settles it" not in reply.body_html  # its own words only
     assert reply.posted_at == datetime(2025, 3, 4, 19, 34, 47, tzinfo=timezone.utc)
     assert engine.canonical_thread_url(page.url + "?sort=top") == "https://old.reddit.com/r/sailing/comments/abc123/"
+
+
+def test_a_comment_that_quotes_keeps_the_quoted_words():
+    # a Markdown `>` quote: the reply's only words may be the quote (of the linked article)
+    quoting = OLD.replace("<p>Thanks, that settles it.</p>",
+                          "<blockquote><p>Round turn and two half hitches</p></blockquote><p>Thanks, that settles it.</p>")
+    doc = extract_html(quoting, url="https://old.reddit.com/r/sailing/comments/abc123/best_knot/")
+    reply = doc["posts"][2]
+    assert reply["text"] == "Thanks, that settles it."
+    assert [(q["author"], q["text"]) for q in reply["quotes"]] == [(None, "Round turn and two half hitches")]

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from crawler.engines import Page, detect_engine
 from crawler.engines.stackexchange import StackExchange
+from crawler.extract import extract_html
 
 
 def _signature(verb: str, when: str, name: str | None, rep: str = "1,204", owner: bool = True) -> str:
@@ -38,6 +39,15 @@ PAGE = f"""<!DOCTYPE html><html itemscope itemtype="https://schema.org/QAPage" c
 {_post("a", 415, "<p>Let out more scope: seven to one in a blow.</p>", _signature("answered", "2021-05-01 09:45:12Z", "old_salt", "30.5k"), 12)}
 {_post("a", 420, "<p>Check the bottom on the chart; weed holds badly.</p>", _signature("answered", "2021-05-03 18:00:00Z", None), 0)}
 </div></body></html>"""
+
+
+def test_markdown_quotes_in_answers_are_quotes_not_lost_words():
+    quoting = PAGE.replace("<p>Let out more scope: seven to one in a blow.</p>",
+                           "<blockquote><p>Scope is the length of rode over the depth.</p></blockquote>"
+                           "<p>Let out more scope: seven to one in a blow.</p>")
+    answer = extract_html(quoting, url="https://sailing.stackexchange.com/questions/412/why-does-my-anchor-drag")["posts"][1]
+    assert answer["text"] == "Let out more scope: seven to one in a blow."
+    assert [q["text"] for q in answer["quotes"]] == ["Scope is the length of rode over the depth."]
 
 
 def test_question_and_answers_are_the_posts():

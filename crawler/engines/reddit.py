@@ -7,6 +7,7 @@ A submission's comment page is one thread: the submission, then its comments.
 - Old reddit: `div.thing[data-fullname]` (t3_ the submission, t1_ comments, nested inside their
   parent's `.child`), author `a.author`, date `time[datetime]`, body `.usertext-body .md` of the
   thing's own `.entry`.
+Markdown quotes (`>`, a `blockquote` in the body) are the post's quotes, with no author.
 A submission's title is its headline and, for a link post, all it says: it is kept at the head of
 the submission's body so the submission is readable on its own.
 """
@@ -37,6 +38,8 @@ class Reddit(Engine):
         "body": "[slot=text-body] .md || [slot=comment] || "
                 f"{_ENTRY}//div[contains(@class,'usertext-body')]//div[contains(@class,'md')] || {_ENTRY} "
                 "|| ./self::shreddit-post",  # a link post has no text of its own
+        # Markdown `>` quotes (of the linked article, of a parent comment): quotes with no author
+        "quote": ".//blockquote[not(ancestor::blockquote)]",
         "likes": "@score || @data-score",
         "title": "shreddit-post h1[slot=title] || shreddit-post::attr(post-title) || #siteTable .thing.link a.title",
         "breadcrumbs": "shreddit-post::attr(subreddit-prefixed-name) || .redditname a::text",

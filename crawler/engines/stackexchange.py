@@ -4,7 +4,8 @@ A question page is one "thread": the question (`#question[data-questionid]`) the
 (`.answer[data-answerid]`), bodies in `.js-post-body`. Each post has one or two
 `.post-signature` blocks: the owner's ("asked"/"answered", always the last one) and, when someone
 edited it, the editor's ("edited", carrying the edit time). Dates are `span.relativetime[title]`
-("2011-02-11 23:49:17Z"). Comments under posts are not posts of the thread and are left out.
+("2011-02-11 23:49:17Z"). Markdown quotes (`>`) are the post's quotes, with no author. Comments
+under posts are not posts of the thread and are left out.
 Question lists (`/questions`, tag pages) link `a.s-link` inside `.s-post-summary`.
 """
 from __future__ import annotations
@@ -31,6 +32,8 @@ class StackExchange(Engine):
         "date_attr": f"{_OWNER}//span[contains(@class,'relativetime')]/@title || .//time[@itemprop='dateCreated']/@datetime",
         "edited_attr": f"{_SIGNATURE}[position() < last()]//span[contains(@class,'relativetime')]/@title",
         "body": ".js-post-body || .s-prose",
+        # Markdown `>` quotes (of docs, of the question): kept as quotes with no author, not lost
+        "quote": ".//blockquote[not(ancestor::blockquote)]",
         "likes": ".js-vote-count::attr(data-value) || .js-vote-count",
         "title": "#question-header h1 a || #question-header h1",
         "breadcrumbs": ".post-taglist .post-tag || .js-post-tag-list-wrapper .post-tag",
