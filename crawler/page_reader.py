@@ -3,8 +3,8 @@
 Reading a thread page (parsing its HTML, the engine's selectors, normalizing every post) is most
 of a crawl's CPU, and Scrapy runs in one thread. `PageReader` sends each thread page's HTML to a
 pool of `FORUMSIFT_WORKERS` processes and awaits the answer, so Scrapy goes on fetching and
-storing while the workers read; with 0 workers (or under a Twisted reactor other than asyncio's) pages are read
-in the crawl process. Either way a page is parsed once, and the crawl process gets back the
+storing while the workers read; with 0 workers (or under a Twisted reactor other than asyncio's)
+pages are read in the crawl process. Either way a page is parsed once, and the crawl process gets back the
 page's posts with their clean text (`ReadPage`).
 
 What stays in the crawl process, in order: the next page of a thread is requested only once its
@@ -13,18 +13,21 @@ what is committed never runs ahead of what an incremental or resumed crawl assum
 site-learned repeated lines (crawler/repeated_lines.py) are counted in the crawl process too,
 where every post passes in order.
 
-The workers are forked from the crawl process when the spider is made (`start`), so they start
-with everything imported and cost no start-up time; that is before any database connection is
-open, since SQLite connections must not cross a fork (a child that closes its copy can delete the
-WAL file the crawl writes to). A worker dies with the crawl process (PR_SET_PDEATHSIG), and a
-pool that breaks (a worker killed by the OOM killer) leaves the rest of the crawl to the crawl
-process instead of failing every page.
+The workers are forked from a fresh interpreter that has imported only what reading a page
+needs (multiprocessing's forkserver, preloading this module): no Scrapy, no SQLAlchemy, which keeps
+their memory small, and nothing of the crawl process crosses over (no SQLite connection: a forked
+copy that closes can delete the WAL file the crawl writes to; no listening socket). The first
+worker starts when the spider is made (`start`). Every `PAGES_PER_WORKER` pages a fresh worker
+takes over, so whatever a worker accumulates (caches, memory a parser never gives back) stays
+bounded and the crawl's memory stays flat on any forum size. A worker dies with the crawl
+process, even a killed one (the forkserver sees it go and exits; PR_SET_PDEATHSIG), and a pool
+that breaks (a worker killed by the OOM killer) leaves the rest of the crawl to the crawl process
+instead of failing every page.
 """
 from __future__ import annotations
 
 import asyncio
 import ctypes
-import gc
 import logging
 import multiprocessing
 import signal
@@ -41,6 +44,10 @@ from crawler.pagecheck import not_a_forum_reason
 from normalize.model import CleanPost, RawPost
 
 logger = logging.getLogger(__name__)
+
+# pages a worker reads before a fresh one takes over (restarting costs about 0.5 s of CPU: the
+# language profiles and word lists are loaded again)
+PAGES_PER_WORKER = 1000
 
 
 @dataclass(frozen=True)
@@ -139,25 +146,30 @@ class PageReader:
         self.workers = max(0, workers)
         self.detect_language = detect_language
         self._pool: ProcessPoolExecutor | None = None
+        self._pages = 0  # pages given to the current pool
 
     def start(self) -> None:
-        """Fork the workers now (call it before opening a database)."""
+        """Start a worker now (the others start when pages wait for them)."""
         if self.workers and self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_worker_init)
-            # what both processes hold stays shared: the collector of neither touches the objects
-            # that exist at the fork (it writes to each one it visits, which copies its page)
-            gc.freeze()
-            try:
-                self._pool.submit(int)  # the pool forks its workers on the first task
-            finally:
-                gc.unfreeze()
+            self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
+        pool.submit(int)  # a worker starts with the first task
+        self._pages = 0
+        return pool
 
     async def read(self, spec: EngineSpec, job: PageJob) -> ReadPage:
         """The page read by a worker (awaited, so the crawl goes on meanwhile), or here when the
         workers were not started."""
         if self._pool is None or not _asyncio_loop_running():  # Twisted's own reactors cannot await a future
             return _read_job(spec, job, self.detect_language)
+        if self._pages >= PAGES_PER_WORKER * self.workers:
+            old, self._pool = self._pool, self._new_pool()
+            old.shutdown(wait=False)  # its workers read the pages they have, then exit
+        self._pages += 1
         try:
             return await asyncio.wrap_future(self._pool.submit(_read_job, spec, job, self.detect_language))
         except BrokenProcessPool:

@@ -41,8 +41,9 @@ def assert_consistent(path) -> None:
 
 
 def page_workers(pid: int) -> list[int]:
-    """The crawl process's children: its page workers (crawler/page_reader.py)."""
-    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    """The crawl process's descendants: its page workers (crawler/page_reader.py)."""
+    children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return children + [p for c in children for p in page_workers(c)]
 
 
 def running(pid: int) -> bool:
