@@ -4,6 +4,8 @@ disclaimer), learned during the crawl and taken out of the posts' clean text.
 The store keeps, per site, on how many posts each line was seen (`Store.count_lines`); this class
 counts every post's lines (`normalize.line_keys`), writes the counts every `flush_every` posts,
 and reloads only the lines frequent enough to matter, so memory stays bounded on huge forums.
+Reading those lines back scans the site's counts, so a big site reloads them less often: after
+every tenth more posts (at most `max_reload_every`), and counts the posts in between itself.
 Posts crawled before a line became frequent keep it; `forumsift` re-normalizes from raw text.
 """
 from __future__ import annotations
@@ -18,14 +20,17 @@ from normalize.model import CleanPost
 
 
 class RepeatedLines:
-    def __init__(self, store: Any, site_url: str, share: float, min_posts: int = 20, flush_every: int = 500):
+    def __init__(self, store: Any, site_url: str, share: float, min_posts: int = 20, flush_every: int = 500,
+                 max_reload_every: int = 5000):
         self.store = store
         self.site_url = site_url
         self.share = share
         self.min_posts = min_posts
         self.flush_every = flush_every
-        self.pending: list[list[str]] = []
-        self.recent: Counter[str] = Counter()  # counts of the posts not yet written to the store
+        self.max_reload_every = max_reload_every
+        self.pending: list[list[str]] = []  # line keys of the posts not yet written to the store
+        self.recent: Counter[str] = Counter()  # counts of the posts since the last reload
+        self.recent_posts = 0
         self.frequent: dict[str, int] = {}
         self.posts_seen = 0
         self._reload()
@@ -33,13 +38,15 @@ class RepeatedLines:
     def _reload(self) -> None:
         threshold = max(2, int(self.share * self.posts_seen))
         self.frequent, self.posts_seen = self.store.line_counts(self.site_url, min_count=threshold)
+        self.recent, self.recent_posts = Counter(), 0
 
     def strip(self, clean: CleanPost) -> None:
         """Count the post's lines, then drop those the site repeats in more than `share` of its posts."""
         keys = list(line_keys(clean.text))
         self.pending.append(keys)
-        self.recent.update(keys)
-        posts = self.posts_seen + len(self.pending)
+        self.recent.update(set(keys))  # as the store counts: posts a line is on
+        self.recent_posts += 1
+        posts = self.posts_seen + self.recent_posts
         ctx = Context()
         counts = _Sum(self.frequent, self.recent)
         text = strip_repeated_lines(clean.text, counts, posts, self.share, self.min_posts, ctx)
@@ -52,8 +59,9 @@ class RepeatedLines:
     def flush(self) -> None:
         if self.pending:
             self.store.count_lines(self.site_url, self.pending)
-            self.pending, self.recent = [], Counter()
-            self._reload()
+            self.pending = []
+            if self.recent_posts >= min(self.max_reload_every, max(self.flush_every, self.posts_seen // 10)):
+                self._reload()
 
 
 class _Sum(Mapping):
