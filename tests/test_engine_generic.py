@@ -139,6 +139,28 @@ def test_a_post_footer_inside_the_body_wrapper_is_left_out():
     assert all("Reply" not in p.body_html and "Other" not in p.body_html for p in posts)
 
 
+# Fine Woodworking: the question and its comments in one <main>, the question's byline above its body
+_ANSWER = ('<li class="comment"><div class="comment-copy"><a class="author" href="/profile/{who}">{who}</a> '
+           '<time datetime="{when}">{when}</time><p>{text}</p></div></li>')
+QUESTION_AND_COMMENTS = f"""<html><body><main><h1>How did you get started?</h1>
+<div class="question__header"><div class="question__info"><a class="author" href="/profile/Fitzg">Fitzg</a>
+ | Posted in <a href="/forum/general">General Discussion</a> on <time datetime="2006-02-24T02:01:00">February 24, 2006</time>
+</div></div>
+<div class="question__body"><p>I am interested to know how people get into woodworking as a hobby. I have done a lot
+ of home improvement work such as crown molding and building a deck, so I have a circular saw and a miter saw.</p></div>
+<ol class="comments">
+{_ANSWER.format(who="BMilton", when="2006-02-24T09:00:00", text="I started as a college student with expensive taste in furniture.")}
+{_ANSWER.format(who="Napie", when="2006-02-24T11:30:00", text="Great question! My grandfather had a shop in the barn.")}
+</ol></main></body></html>"""
+
+
+def test_a_question_whose_block_holds_its_comments_too():
+    posts = Generic().thread(Page.from_html(QUESTION_AND_COMMENTS, "https://www.finewoodworking.com/forum/x")).posts
+    assert [p.author for p in posts] == ["Fitzg", "BMilton", "Napie"]
+    assert "crown molding" in posts[0].body_html and "college student" not in posts[0].body_html
+    assert posts[0].posted_at.isoformat() == "2006-02-24T02:01:00+00:00"
+
+
 # a story above its comment tree, as Slashdot shows it: the submitter named in the story's text, replies
 # that the site collapsed ("comment oneline") show their author but no date
 _COMMENT = ('<li class="comment {state}"><div class="cw" id="comment_{n}"><div class="details">by <a href="/~{who}">{who}</a>'

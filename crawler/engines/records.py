@@ -261,7 +261,17 @@ def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
     header = body
     for _ in range(4):
         header = header.getparent()
-        if header is None or header.tag == "body" or first in header.iterdescendants():
+        if header is None or header.tag == "body":
+            return None
+        if first in header.iterdescendants():
+            # the block that holds the opening post holds the replies too: its own author and
+            # date (outside the records), printed before the first reply, head the opening post
+            inside = [m for m in members if header in m.iterancestors()]
+            rec = _structure_record(header, inside, index)
+            order = {el: i for i, el in enumerate(header.iter())}
+            if rec.author and (rec.date_attr or rec.date_text) and order[rec.chrome[-1]] < order[first]:
+                rec.body = body
+                return rec
             return None
         if index.dates.get(header) and (index.authors.get(header) or _name_beside(index.dates[header][0])):
             break
