@@ -10,8 +10,13 @@ one run:
     after N pages, to show where the crawl's time goes.
 
 It prints pages/s and posts/s of (a) and (b), the ratio (b)/(a), the peak memory of each crawl (its
-process and page workers together: RSS and PSS) and its RSS over time, the server's own page rate, and checks that every post of the generated forum
-is in the database exactly once. Both crawls run with the same local-run settings (`LOCAL_RUN`).
+process and page workers together: RSS and PSS) and its RSS over time, the server's own page rate,
+and checks that every post of the generated forum is in the database exactly once. Both crawls run
+with the same local-run settings (`LOCAL_RUN`).
+
+Page rates depend on what else the machine runs; CPU time per page does much less, so it is printed
+too, for the crawl process, its page workers and the fixture server: on a machine of N cores the
+full crawl cannot be faster than N / (its CPU ms per page + the server's) pages per millisecond.
 
 Run: .venv/bin/python bench/crawl.py --threads 10000 [--pg postgresql+psycopg://user@host/db]
 Goals (issue 7): (b)/(a) >= 0.6; peak RSS <= 300 MB and the same for 1,000 and 10,000 threads.
@@ -80,7 +85,7 @@ class CrawlRun:
     posts: int
     peak_rss_mb: float  # of the crawl process with its workers (sum of their RSS)
     peak_pss_mb: float = 0.0
-    cpu_seconds: float = 0.0  # user + system, the crawl process and its page workers
+    cpu_seconds: float = 0.0  # user + system, the crawl process and its page workers (sampled: to 0.5 s)
     main_cpu_seconds: float = 0.0  # the crawl process alone
     rss_samples_mb: list[float] = field(default_factory=list)
     returncode: int = 0
@@ -107,24 +112,28 @@ def _stat(log: str, name: str) -> float:
     return float(m.group(1)) if m else 0.0
 
 
-def _tree_memory_mb(pid: int) -> tuple[float, float]:
-    """(RSS, PSS) in MB of a process and all its descendants (the crawl and its page workers).
-    RSS counts pages a worker shares with the crawl process (forked) twice; PSS splits them."""
+def _descendants(pid: int) -> list[int]:
+    """The processes a process started, and theirs (page workers start from a forkserver)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+            children = [int(c) for c in f.read().split()]
+    except (OSError, ValueError):
+        return []
+    return children + [d for c in children for d in _descendants(c)]
+
+
+def _memory_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of one process in MB; RSS counts pages it shares with others in full, PSS a share."""
     rss = pss = 0.0
-    todo = [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
-                for line in f:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1]) / 1024
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1]) / 1024
-            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as f:
-                todo += [int(c) for c in f.read().split()]
-        except (OSError, ValueError):
-            continue
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) / 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return rss, pss
 
 
@@ -139,18 +148,23 @@ def _cpu_seconds(pid: int) -> float | None:
 
 
 def run_crawl(label: str, cmd: list[str], log_path: Path) -> CrawlRun:
-    """Run one crawl subprocess, sampling the memory of it and its page workers every 0.5 s; the
-    crawl process's own peak comes from wait4's rusage."""
+    """Run one crawl subprocess, sampling the memory and CPU time of it and its page workers every
+    0.5 s; the crawl process's own peak memory and CPU time are read when it exits."""
     samples: list[float] = []
     pss_samples: list[float] = [0.0]
+    helper_cpu: dict[int, float] = {}  # pid -> CPU seconds when last seen (workers are not our children)
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
         done = threading.Event()
 
         def sample() -> None:
             while not done.wait(0.5):
-                rss, pss = _tree_memory_mb(proc.pid)
-                if rss:
+                helpers = _descendants(proc.pid)
+                memory = [_memory_mb(p) for p in [proc.pid, *helpers]]
+                rss, pss = sum(m[0] for m in memory), sum(m[1] for m in memory)
+                for p in helpers:
+                    helper_cpu[p] = _cpu_seconds(p) or helper_cpu.get(p, 0.0)
+                if memory[0][0]:
                     samples.append(rss)
                     pss_samples.append(pss)
 
@@ -160,12 +174,13 @@ def run_crawl(label: str, cmd: list[str], log_path: Path) -> CrawlRun:
         main_cpu = _cpu_seconds(proc.pid) or 0.0
         _, status, usage = os.wait4(proc.pid, 0)
         done.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
     text = log_path.read_text(encoding="utf-8", errors="replace")
     return CrawlRun(label=label, seconds=_stat(text, "elapsed_time_seconds"),
                     pages=int(_stat(text, "response_received_count")), posts=int(_stat(text, "forumsift/posts_found")),
                     peak_rss_mb=max([usage.ru_maxrss / 1024, *samples]), peak_pss_mb=max(pss_samples),
-                    cpu_seconds=usage.ru_utime + usage.ru_stime, main_cpu_seconds=main_cpu,
+                    cpu_seconds=main_cpu + sum(helper_cpu.values()), main_cpu_seconds=main_cpu,
                     rss_samples_mb=samples, returncode=proc.returncode,
                     log_tail=text[-3000:])
 
@@ -320,16 +335,21 @@ def main(argv: list[str] | None = None) -> int:
         empty_database(args.pg)
 
     server, url = start_server(args.threads, args.seed, args.engine)
+    server_cpu: dict[str, float] = {}
     try:
         server_pages_per_s = server_rate(url, paths, args.server_seconds)
         settings = _settings_args(LOCAL_RUN)
+        server_cpu["bare"] = -(_cpu_seconds(server.pid) or 0.0)
         bare = run_crawl("bare Scrapy (fetch only)",
                          [sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).resolve()),
                           "-a", f"url={url}", "-a", f"paths_file={paths_file}", *settings], work / "bare.log")
+        server_cpu["bare"] += _cpu_seconds(server.pid) or 0.0
         full_settings = [*settings, *(a for pair in args.set for a in ("-s", pair))]
+        server_cpu["full"] = -(_cpu_seconds(server.pid) or 0.0)
         full = run_crawl(f"forumsift crawl -> {'PostgreSQL' if args.pg else 'SQLite'}",
                          [sys.executable, "-m", "scrapy", "crawl", "forum", "-a", f"url={url}",
                           "-s", f"FORUMSIFT_DB={db_url}", *full_settings], work / "full.log")
+        server_cpu["full"] += _cpu_seconds(server.pid) or 0.0
         breakdown = None
         if args.profile_pages:
             prof = work / "crawl.prof"
@@ -359,10 +379,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{_rss_profile(run.rss_samples_mb)}")
     print("(memory of the crawl process and its page workers together; RSS counts what a forked worker still "
           "shares with the crawl process twice, PSS once)")
-    for run in (bare, full):
-        print(f"CPU per page, {run.label}: {run.cpu_ms_per_page(run.cpu_seconds):.1f} ms in all, "
-              f"{run.cpu_ms_per_page(run.main_cpu_seconds):.1f} ms in the crawl process, "
-              f"{run.cpu_ms_per_page(run.cpu_seconds - run.main_cpu_seconds):.1f} ms in page workers")
+    cores = os.cpu_count() or 1
+    for key, run in (("bare", bare), ("full", full)):
+        crawl_ms, server_ms = run.cpu_ms_per_page(run.cpu_seconds), run.cpu_ms_per_page(server_cpu[key])
+        print(f"CPU per page, {run.label}: {crawl_ms:.1f} ms ({run.cpu_ms_per_page(run.main_cpu_seconds):.1f} in "
+              f"the crawl process, {run.cpu_ms_per_page(run.cpu_seconds - run.main_cpu_seconds):.1f} in page "
+              f"workers), fixture server {server_ms:.1f} ms: at most {1000 * cores / (crawl_ms + server_ms):.0f} "
+              f"pages/s on {cores} cores")
     ratio = full.pages_per_s / bare.pages_per_s if bare.pages_per_s else 0.0
     print(f"ratio full/bare page rate: {ratio:.2f} (goal >= 0.6); peak RSS of the full crawl {full.peak_rss_mb:.0f} MB "
           f"(goal <= 300 MB)")

@@ -147,6 +147,7 @@ class PageReader:
         self.detect_language = detect_language
         self._pool: ProcessPoolExecutor | None = None
         self._pages = 0  # pages given to the current pool
+        self._retiring: asyncio.Future[None] | None = None  # the last pool, finishing its pages
 
     def start(self) -> None:
         """Start a worker now (the others start when pages wait for them)."""
@@ -164,18 +165,29 @@ class PageReader:
     async def read(self, spec: EngineSpec, job: PageJob) -> ReadPage:
         """The page read by a worker (awaited, so the crawl goes on meanwhile), or here when the
         workers were not started."""
-        if self._pool is None or not _asyncio_loop_running():  # Twisted's own reactors cannot await a future
-            return _read_job(spec, job, self.detect_language)
-        if self._pages >= PAGES_PER_WORKER * self.workers:
-            old, self._pool = self._pool, self._new_pool()
-            old.shutdown(wait=False)  # its workers read the pages they have, then exit
-        self._pages += 1
+        if (self._pool is None and self._retiring is None) or not _asyncio_loop_running():
+            return _read_job(spec, job, self.detect_language)  # Twisted's own reactors cannot await a future
+        pool = await self._current_pool()
         try:
-            return await asyncio.wrap_future(self._pool.submit(_read_job, spec, job, self.detect_language))
+            return await asyncio.wrap_future(pool.submit(_read_job, spec, job, self.detect_language))
         except BrokenProcessPool:
             logger.error("forumsift: a page worker died; the crawl process reads the remaining pages itself")
             self.close()
             return _read_job(spec, job, self.detect_language)
+
+    async def _current_pool(self) -> ProcessPoolExecutor:
+        """The pool for the next page; after `PAGES_PER_WORKER` pages a fresh one, started once
+        the last one has read its pages and exited (never two workers' memory at once)."""
+        if self._pool is not None and self._pages >= PAGES_PER_WORKER * self.workers:
+            old, self._pool = self._pool, None
+            self._retiring = asyncio.get_running_loop().run_in_executor(None, old.shutdown)
+        if self._retiring is not None:
+            await self._retiring  # pages arriving meanwhile wait here too
+            self._retiring = None
+        if self._pool is None:
+            self._pool = self._new_pool()
+        self._pages += 1
+        return self._pool
 
     def close(self) -> None:
         """Stop the workers (pages still queued for them are dropped)."""
