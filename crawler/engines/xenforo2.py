@@ -53,8 +53,9 @@ class XenForo2(Engine):
                   ".cv-attach-exif",  # an EXIF add-on's "Join to see EXIF info" line under images
         "signature": "aside.message-signature .bbWrapper || .message-signature",
         "likes": ".reactionsBar-link",
-        "position": ".message-attribution-opposite a[href*='post-'] || .message-attribution-gadget "
-                    "|| .MessageCard__post-position",
+        # "#21": XF 2.2+ put a share icon link (same href, no text) before it, 2.0/2.1 only the number
+        "position": ".//*[contains(concat(' ', normalize-space(@class), ' '), ' message-attribution-opposite ')]"
+                    "//a[starts-with(normalize-space(), '#')] || .message-attribution-gadget || .MessageCard__post-position",
         "title": "h1.p-title-value || h1.MessageCard__thread-title",
         "title_prefix": "h1.p-title-value .label",  # thread prefixes ("Solved") are part of h1's text
         "breadcrumbs": "(//ul[contains(@class,'p-breadcrumbs')])[1]//span[@itemprop='name']",
