@@ -45,9 +45,9 @@ from normalize.model import CleanPost, RawPost
 
 logger = logging.getLogger(__name__)
 
-# pages a worker reads before a fresh one takes over (restarting costs about 0.5 s of CPU: the
-# language profiles and word lists are loaded again)
-PAGES_PER_WORKER = 1000
+# pages a worker reads before a fresh one takes over: a bound on what any leak can hold (lxml kept
+# ~40 KB a page for a while: ff6a311), at about 0.5 s of CPU a restart (profiles and word lists)
+PAGES_PER_WORKER = 5000
 
 
 @dataclass(frozen=True)
