@@ -22,7 +22,7 @@ from sqlalchemy import (ARRAY, Engine, String, bindparam, create_engine, event, 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from db import duplicates, export, migrate, report
+from db import export, migrate, report
 from db.errors import NoDatabase, NotForumsiftDatabase, UnreachableDatabase
 from db.models import Author, CrawlRun, Forum, LineCount, Post, PostRevision, Site, Thread
 from db.post_rows import COLUMNS, RowBuilder
@@ -459,6 +459,8 @@ class Store:
 
     def dedupe(self) -> int:
         """Link near-duplicate posts to their original (`duplicate_of`); the number linked."""
+        from db import duplicates  # noqa: PLC0415 (numpy and datasketch: not in every crawl process)
+
         with self.engine.begin() as conn:
             return duplicates.link_duplicates(conn)
 
