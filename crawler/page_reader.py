@@ -144,6 +144,9 @@ class PageReader:
 
     def __init__(self, workers: int, detect_language: bool = True):
         self.workers = max(0, workers)
+        if self.workers and "forkserver" not in multiprocessing.get_all_start_methods():
+            logger.info("forumsift: no forkserver on this platform; thread pages are read in the crawl process")
+            self.workers = 0  # Windows: workers would re-import the crawl's main module
         self.detect_language = detect_language
         self._pool: ProcessPoolExecutor | None = None
         self._pages = 0  # pages given to the current pool
