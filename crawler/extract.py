@@ -46,7 +46,7 @@ def extract_html(html: str, url: str | None = None, engine: str | None = None,
 
     A page no engine recognises, or that is a login wall / challenge / error page, comes back with
     `engine: null`, no posts and a `reason`."""
-    import normalize  # noqa: PLC0415
+    from crawler.page_reader import clean_posts  # noqa: PLC0415 (the normalizer loads with the first page)
 
     url = url or page_url(html) or "http://localhost/"
     page = Page.from_html(html, url)
@@ -68,11 +68,7 @@ def extract_html(html: str, url: str | None = None, engine: str | None = None,
         return doc
     thread = chosen.thread(page)
     doc.update(title=thread.title, forum_path=thread.forum_path, next_page=thread.next_page)
-    # as in the crawl: the thread's title, authors and the words several posts share are never split
-    known = normalize.shared_words(p.body_html for p in thread.posts) | normalize.thread_names(
-        [thread.title or "", *(p.author or "" for p in thread.posts)])
-    for post in thread.posts:
-        clean = normalize.clean_post(post, detect_language=detect_language, known_names=known)
+    for post, clean in zip(thread.posts, clean_posts(thread.posts, thread.title, detect_language)):
         doc["posts"].append({
             "post_id": post.post_id, "position": post.position, "author": post.author,
             "author_title": post.author_title,

@@ -31,7 +31,7 @@ import ctypes
 import logging
 import multiprocessing
 import signal
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -90,16 +90,13 @@ class ReadPage:
     skip_reason: str | None = None
 
 
-def clean_posts(posts: Iterable[RawPost], thread_title: str | None, shared_words: frozenset[str],
-                detect_language: bool) -> list[CleanPost]:
-    """Each post of one thread page normalized; names the thread itself uses (its title, the
-    author, who is quoted, words several posts share) are never split as glue."""
-    out = []
-    for post in posts:
-        names = [thread_title or "", post.author or "", *(q.author or "" for q in post.quotes)]
-        out.append(normalize.clean_post(post, detect_language=detect_language,
-                                        known_names=normalize.thread_names(names) | shared_words))
-    return out
+def clean_posts(posts: Sequence[RawPost], thread_title: str | None, detect_language: bool) -> list[CleanPost]:
+    """Each post of one thread page normalized (in the crawl and in `forumsift extract` alike): names
+    the page itself uses (the thread's title, its authors, who is quoted, words several posts share)
+    are never split as glue."""
+    names = [thread_title or "", *(p.author or "" for p in posts), *(q.author or "" for p in posts for q in p.quotes)]
+    known = normalize.thread_names(names) | normalize.shared_words(p.body_html for p in posts)
+    return [normalize.clean_post(post, detect_language=detect_language, known_names=known) for post in posts]
 
 
 def read_thread(engine: Engine, page: Page, detect_language: bool) -> ReadPage:
@@ -107,9 +104,8 @@ def read_thread(engine: Engine, page: Page, detect_language: bool) -> ReadPage:
     if not engine.is_thread_page(page):
         return ReadPage(skip_reason=not_a_forum_reason(page) or "no posts on a thread page")
     thread = engine.thread(page)
-    shared = normalize.shared_words(p.body_html for p in thread.posts)
     return ReadPage(thread=thread, thread_url=engine.canonical_thread_url(page.url),
-                    clean=clean_posts(thread.posts, thread.title, shared, detect_language))
+                    clean=clean_posts(thread.posts, thread.title, detect_language))
 
 
 @lru_cache(maxsize=8)

@@ -1,7 +1,8 @@
 """Item pipelines: NormalizePipeline (clean text, language, fixes) → StorePipeline (batched upserts).
 
 Items are thread pages (`ThreadPageItem`); most come with their posts normalized already by a page
-worker (crawler/page_reader.py). Both are built by `from_crawler` and read `FORUMSIFT_*` settings (defaults in crawler/settings.py).
+worker (crawler/page_reader.py). Both are built by `from_crawler` and read `FORUMSIFT_*` settings
+(defaults in crawler/settings.py).
 """
 from __future__ import annotations
 
@@ -46,8 +47,7 @@ class NormalizePipeline:
 
     def process_item(self, item: ThreadPageItem, spider: Spider | None = None) -> ThreadPageItem:
         if item.clean is None:
-            shared = normalize.shared_words(p.body_html for p in item.posts)
-            item.clean = clean_posts(item.posts, item.thread_title, shared, self.detect_language)
+            item.clean = clean_posts(item.posts, item.thread_title, self.detect_language)
         if self.repeated is not None:
             for clean in item.clean:
                 self.repeated.strip(clean)
