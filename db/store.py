@@ -17,8 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (ARRAY, Engine, String, bindparam, create_engine, event, func,
-                        insert, select, text, update)
+from sqlalchemy import ARRAY, Engine, String, bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 

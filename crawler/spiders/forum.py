@@ -85,7 +85,7 @@ class ForumSpider(scrapy.Spider):
         if job_dir:
             open_job_dir(job_dir)  # before the scheduler opens its queue
         # page workers are forked before any database connection exists (crawler/page_reader.py)
-        spider.reader = PageReader(crawler.settings.getint("FORUMSIFT_WORKERS", 1), crawler.settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True))
+        spider.reader = PageReader(crawler.settings.getint("FORUMSIFT_WORKERS", 1), _detect_language(crawler.settings))
         spider.reader.start()
         return spider
 
@@ -99,7 +99,7 @@ class ForumSpider(scrapy.Spider):
 
     def _reader(self) -> PageReader:
         if self.reader is None:  # a spider made without from_crawler reads pages itself
-            self.reader = PageReader(0, self.settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True))
+            self.reader = PageReader(0, _detect_language(self.settings))
         return self.reader
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -231,8 +231,9 @@ class ForumSpider(scrapy.Spider):
         if not self.is_page(response):
             return
         assert self.engine_spec is not None and isinstance(response, TextResponse)
-        read = await self._reader().read(self.engine_spec, self.page_job(response))
-        for output in self.thread_page_output(read, response.url, datetime.now(timezone.utc)):
+        job = self.page_job(response)
+        read = await self._reader().read(self.engine_spec, job)
+        for output in self.thread_page_output(read, response.url, job.fetched_at):
             yield output
 
     def skip_page(self, url: str, reason: str) -> None:
@@ -305,7 +306,7 @@ class ForumSpider(scrapy.Spider):
     def read_thread_page(self, page: Page) -> Iterator[Any]:
         """A thread page parsed here already (the start page): read in this process."""
         assert self.engine is not None
-        read = read_thread(self.engine, page, self.settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True))
+        read = read_thread(self.engine, page, self._reader().detect_language)
         yield from self.thread_page_output(read, page.url, page.fetched_at)
 
     def thread_page_output(self, read: ReadPage, url: str, fetched_at: datetime) -> Iterator[Any]:
@@ -369,6 +370,10 @@ class ForumSpider(scrapy.Spider):
     def _follow(self, url: str) -> bool:
         host = urlsplit(url).hostname
         return bool(host) and host in self.allowed_domains
+
+
+def _detect_language(settings: Any) -> bool:
+    return settings.getbool("FORUMSIFT_DETECT_LANGUAGE", True)
 
 
 def _headers(response: Response) -> dict[str, str]:
