@@ -74,6 +74,14 @@ def test_open_applies_the_migrations_with_search_and_articles(store):
     assert store.upgrade() is False, "a second open must find nothing to do"
 
 
+def test_the_fast_insert_of_new_posts_names_every_column_of_posts():
+    # db/post_rows.py lists the columns by hand (its rows are tuples in that order): a column added
+    # to the model must be added there too, or new posts would be stored without it
+    from db.post_rows import COLUMNS
+
+    assert sorted(COLUMNS) == sorted(c.name for c in Post.__table__.columns if c.name != "id")
+
+
 def test_storing_the_same_posts_twice_changes_only_last_seen(store):
     records = demo_records()
     first = store.write_posts(records)
