@@ -84,6 +84,17 @@ def _code_line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _occurrences(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
+    """The spans of every occurrence of each needle (verbatim code blocks) in `text`."""
+    spans = []
+    for needle in needles:
+        start = text.find(needle)
+        while start >= 0:
+            spans.append((start, start + len(needle)))
+            start = text.find(needle, start + len(needle))
+    return spans
+
+
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans sorted, overlapping ones merged."""
     merged: list[tuple[int, int]] = []
@@ -132,12 +143,7 @@ class Context:
             spans = _url_spans(text)
         if _may_hold_code(text):
             spans += _code_line_spans(text)
-        for code in self.code:
-            start = text.find(code)
-            while start >= 0:
-                spans.append((start, start + len(code)))
-                start = text.find(code, start + len(code))
-        return _merged(spans)
+        return _merged(spans + _occurrences(text, self.code))
 
     def record(self, kind: str, before: str, after: str, offset: int) -> None:
         self.fixes.append(Fix(kind, before, after, offset))
@@ -187,13 +193,7 @@ class _Protection:
             start = end + 1
 
     def _blocks(self) -> list[tuple[int, int]]:
-        spans = []
-        for code in self.code:
-            start = self.text.find(code)
-            while start >= 0:
-                spans.append((start, start + len(code)))
-                start = self.text.find(code, start + len(code))
-        return _merged(spans)
+        return _merged(_occurrences(self.text, self.code))
 
     def _line_spans(self, start: int, end: int) -> list[tuple[int, int]]:
         text = self.text
