@@ -257,3 +257,51 @@ def test_a_thread_list_is_no_thread():
     assert engine.detect(page) == INDEX_DETECTED
     assert [link.url for link in engine.thread_links(page)][:2] == ["https://dockside.example/t/1-mast-step-question-number-1",
                                                                    "https://dockside.example/t/2-mast-step-question-number-2"]
+
+
+# Quora: every block is a div.q-box (utility classes beside it), so the page's wrapper can be of the
+# records' kind; a CSS class "qu-userSelect--text" is no user; an answer's date is "3y" in
+# a.answer_timestamp, the only hint its class gives
+_QBOX = ('<div class="q-box qu-pt--medium"><div class="q-box qu-flex"><a class="q-box" href="/profile/{who}">{who}</a> · '
+         '<a class="q-box answer_timestamp" href="/answer/{n}">{age}</a></div>'
+         '<div class="q-box qu-text"><p>{text}</p></div></div>')
+QBOX_ANSWERS = """<html><body><div><div class="q-box qu-pt--medium"><a href="/">Skip to content</a> <a href="/login">Sign In</a>
+<span class="q-box qu-userSelect--text">Was 1963 that cold?</span>
+<div>""" + "".join(_QBOX.format(n=n, who=who, age=age, text=text) for n, (who, age, text) in enumerate([
+    ("Greg-Kemnitz", "3y", "It was. The sea froze along the coast of Kent and the ground stayed hard until March."),
+    ("Mats-Andersson", "1y", "Thanks for the A2A. It was far worse than the winters people remember as bad ones."),
+    ("Ben-Michael", "2y", "Yes. Around the country the snow lay for over sixty days, a record that still stands."),
+], 1)) + """</div><div class="q-box"><a href="/about">About</a> · <a href="/careers">Careers</a></div></div></div></body></html>"""
+
+
+def test_answers_dated_only_by_their_class_and_no_post_for_the_page_wrapper():
+    page = Page.from_html(QBOX_ANSWERS, "https://www.quora.com/Was-the-winter-of-1963-really-that-cold")
+    posts = Generic().thread(page).posts
+    assert [p.author for p in posts] == ["Greg-Kemnitz", "Mats-Andersson", "Ben-Michael"]
+    assert "sea froze" in posts[0].body_html and "Sign In" not in posts[0].body_html
+    assert posts[0].posted_at_raw == "3y"
+
+
+# Wall Street Oasis: JSON-LD gives the question cut after its second sentence, the page shows it whole
+# in a block without a date of its own; each author box holds the profile link and the user's badge
+_BOX = ('<div class="author-details"><a class="username" href="/user/{n}">{who}</a> '
+        '<a href="/status-key" title="Consulting"><span>CO</span></a></div>')
+WSO_JSONLD = ("""<html><head><script type="application/ld+json">{"@type": "QAPage", "mainEntity": {"@type": "Question",
+ "text": "Dear fellow monkeys, I am doing my Bachelor's in IT. I also focus on one goal and try everything to reach it.",
+ "author": {"@type": "Person", "name": "AtlanG"}, "dateCreated": "2023-08-13 13:21"}}</script></head><body>
+<article class="node-forum"><h1>Consulting - is it worth it?</h1>""" + _BOX.format(n=1, who="AtlanG") + """
+<div class="content"><div class="formatted-text"><p>Dear fellow monkeys, I am doing my Bachelor's in IT. I also focus on
+ one goal and try everything to reach it. My goal is MBB since this is what I figured would be the pinnacle.</p>
+<p>Would you go into consulting again if you had to start over?</p></div></div></article>"""
+              + "".join(f'<div class="post-wrap">{_BOX.format(n=n, who=who)}<span class="post-when" title="Aug {n}, 2023">{n}y'
+                        f'</span><div class="comment-content"><p>{text}</p></div></div>' for n, (who, text) in enumerate([
+                            ("DrApeman", "Worth it, as long as you know what you want out of it and leave in time."),
+                            ("padam", "A note on work-life balance in the DACH region: it is notably worse there."),
+                        ], 2)) + "</body></html>")
+
+
+def test_an_opening_post_cut_short_in_json_ld_is_read_whole_from_the_page():
+    posts = Generic().thread(Page.from_html(WSO_JSONLD, "https://www.wallstreetoasis.com/forum/consulting/x")).posts
+    assert [p.author for p in posts] == ["AtlanG", "DrApeman", "padam"]  # the name, not "DrApeman CO"
+    assert "pinnacle" in posts[0].body_html and "start over" in posts[0].body_html
+    assert posts[0].posted_at.isoformat() == "2023-08-13T13:21:00+00:00"

@@ -74,6 +74,8 @@ class Generic(Engine):
                 found = structure if len(structure) >= len(jsonld) else jsonld
                 if structure and jsonld and found is structure and not records.same_text(jsonld[0], structure):
                     found = [jsonld[0], *structure]  # an opening post the structure did not see
+                    whole = records.page_copy(jsonld[0], root)
+                    jsonld[0].body = jsonld[0].body if whole is None else whole
             cache["found"] = found
         return cache["found"]
 

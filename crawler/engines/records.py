@@ -3,7 +3,8 @@
 `microdata_records` reads schema.org items (DiscussionForumPosting, Comment, Answer, Question,
 SocialMediaPosting) with a body of their own. `structure_records` finds the repeated records: it
 marks the elements that look like an author (a link to a user page, an element whose class says
-author/user) and like a date (`time`, date attributes, short date-shaped text), groups the page's
+author/user) and like a date (`time`, date attributes, short date-shaped text, a short text with a
+digit whose class says timestamp or date: "3y"), groups the page's
 elements by tag and class, and takes the group whose members most often carry both, weighted by
 the text they hold and how many they are, joined by the same elements under parents of a related
 class that carry an author (a comment tree's collapsed replies, "comment oneline", may show no
@@ -42,7 +43,7 @@ _INLINE = {"a", "span", "b", "i", "em", "strong", "br", "img"}
 _USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people|author|authors|account)"
                         r"(?:/|\.php|[?=#-]|$)|/~[\w.-]+/?$|[?&](?:u|user|userid|uid|showuser|member|who)=|/@[\w.-]+/?$|"
                         r"/(?:user|member|profile|u)[-_]?\w*\.(?:php|html?)", re.I)
-_USER_CLASS = re.compile(r"author|user|poster|nick|member|byline|owner|submitter|uname", re.I)
+_USER_CLASS = re.compile(r"author|user(?!-?select)|poster|nick|member|byline|owner|submitter|uname", re.I)
 _DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-utime", "data-date", "data-created")
 _DATE_TEXT = re.compile(
     r"(?:\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
@@ -50,6 +51,8 @@ _DATE_TEXT = re.compile(
     r"\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
     r"\b(?:an?|\d+) (?:sec|second|min|minute|hour|day|week|month|year|yr|hr)s? ago\b|\byesterday\b|\btoday\b|"
     r"\b\d+ ?(?:s|m|h|d|w|mo|y|yr|hr|min)s? ago\b)", re.I)
+# a short text with a digit in an element whose class calls it a date ("answer_timestamp": "3y")
+_DATE_CLASS = re.compile(r"timestamp|(?:^|[\s_-])(?:date|time|posted|posted-at|ago)(?:$|[\s_-])", re.I)
 _CHROME_CLASS = re.compile(r"(?:^|[\s_-])(?:vote|votes|score|share|sharing|reply|report|action|actions|toolbar|menu|"
                            r"button|btn|avatar|controls|permalink|flair|badge|tools|options|like|likes|reactions?|"
                            r"signature|footer|buttons|moderation|mod|meta|userinfo|user-info|postinfo|"
@@ -185,6 +188,27 @@ def same_text(rec: Record, others: list[Record]) -> bool:
     return any(head and head in _clean(o.node.text_content()) for o in others)
 
 
+def page_copy(rec: Record, root: Any) -> Any | None:
+    """The page's own block holding a JSON-LD post's text, whole: JSON-LD often carries a summary
+    cut after a few sentences while the page shows the post in full. None when the page has no
+    block that starts with the same words and holds at least as much text."""
+    text = _clean(rec.node.text_content())
+    first = _clean(rec.node[0].text_content()) if len(rec.node) else text
+    probe = first[:40]
+    if len(probe) < 15:
+        return None
+    for node in root.iter():
+        if not isinstance(node.tag, str) or node.tag in _SKIP or probe not in _clean(node.text or ""):
+            continue
+        for block in node.iterancestors():  # the innermost block that holds all of the summary
+            if block.tag in {"body", "html"}:
+                break
+            if block.tag in _BLOCKS and len(_clean(block.text_content())) >= len(text):
+                return block if _clean(block.text_content()).startswith(probe) else None
+        return None
+    return None
+
+
 def _jsonld_posts(data: Any) -> list[dict[str, Any]]:
     """Post objects in a JSON-LD document, in reading order (a post, then the replies it lists)."""
     out: list[dict[str, Any]] = []
@@ -231,6 +255,9 @@ def structure_records(root: Any, min_records: int = 2) -> list[Record]:
     for node in members:
         nested = [d for d in node.iterdescendants() if d in member_set]
         records.append(_structure_record(node, nested, index))
+    # a member with neither an author nor a date of its own is no post: a page wrapper whose
+    # utility classes match the records' ("q-box"), holding them all
+    records = [r for r in records if r.author or r.date_attr or r.date_text]
     _choose_bodies(records, index)
     found = [r for r in records if r.body is not None or _own_text(r.node, r.nested, index) > 0]
     lead = _lead_record(members, index)
@@ -354,6 +381,8 @@ def _marker(el: Any, length: int) -> str | None:
     if length < 80 and len(el) <= 4 and _DATE_TEXT.search(el.text or ""):  # "on Friday January 12, 2024 @11:51AM (#1)"
         return "date"
     if el.get("title") and _DATE_TEXT.search(el.get("title") or "") and length < 45:
+        return "date"
+    if length < 30 and _DATE_CLASS.search(cls) and _DIGIT.search(el.text_content()):
         return "date"
     return None
 
@@ -480,8 +509,11 @@ def _structure_record(node: Any, nested: list[Any], index: _PageIndex) -> Record
     authors, dates = own(index.authors.get(node, ())), own(index.dates.get(node, ()))
     if authors:
         a = authors[0]
-        rec.author = _clean(a.text_content()) or None
-        rec.author_url = a.get("href") if a.tag == "a" else next(iter(a.xpath(".//a/@href")), None)
+        # a box whose class says "author" around the profile link and the user's badges ("AtlanG CO"):
+        # the name is the link's
+        name = next((m for m in authors[1:] if m.tag == "a" and a in m.iterancestors()), a)
+        rec.author = _clean(name.text_content()) or None
+        rec.author_url = name.get("href") if name.tag == "a" else next(iter(a.xpath(".//a/@href")), None)
         rec.chrome.append(a)
     if dates and not authors:
         rec.author = _name_beside(dates[0])
