@@ -47,7 +47,9 @@ def test_a_quote_keeps_its_own_words_only():
             '<div class="box"><div class="inbox"><div class="postbody"><div class="postleft"><dl><dt><strong>Allan</strong></dt>'
             '<dd class="usertitle"><strong>Developer</strong></dd></dl></div><div class="postright"><div class="postmsg">'
             '<div class="quotebox"><cite>Trilby wrote:</cite><blockquote><div><div class="quotebox"><cite>Allan wrote:</cite>'
-            '<blockquote><div><p>first</p></div></blockquote></div><p>second</p></div></blockquote></div><p>third</p>'
+            '<blockquote><div><p>first</p></div></blockquote></div><p>second</p></div></blockquote></div><p>third, see '
+            '<a href="https://en.wikipedia.org/wiki/Comparison_of_Internet_forum_software" rel="nofollow">'
+            'https://en.wikipedia.org/wiki/Compariso … m_software</a></p>'
             '<p class="postedit"><em>Last edited by Allan (2024-08-04 02:45:10)</em></p></div></div></div></div></div></div></div></div>')
     page = Page.from_html(html, "https://bbs.example/viewtopic.php?id=5&p=2",
                           fetched_at=datetime(2024, 8, 4, 12, 0, tzinfo=timezone.utc))
@@ -58,3 +60,5 @@ def test_a_quote_keeps_its_own_words_only():
     (quote,) = post.quotes
     assert quote.author == "Trilby" and "second" in quote.html and "first" not in quote.html and "wrote" not in quote.html
     assert "third" in post.body_html and "second" not in post.body_html and "Last edited" not in post.body_html
+    # the link FluxBB shows cut in the middle is read whole
+    assert ">https://en.wikipedia.org/wiki/Comparison_of_Internet_forum_software</a>" in post.body_html

@@ -4,6 +4,7 @@ version quirks (3.0's text dates after "»", rank as the first `dd`, pagination 
 Selector coverage on the fixtures is checked for every engine in tests/test_selectors.py."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -176,3 +177,47 @@ def test_subsilver2_posts_spread_over_rows_are_read_whole():
 def test_dates_are_cut_out_of_bylines_and_edit_notes(shown, when):
     page = Page.from_html("<html></html>", "https://f.example/viewtopic.php?t=1")
     assert PhpBB3().parse_date_text(shown, page) == when.replace(tzinfo=timezone.utc)
+
+
+def _tapatalk_post(post_id: int, author: str, uid: int, when: str, body: str, profile: bool) -> str:
+    """A post of a Tapatalk-hosted phpBB board: the profile block only on the first of a member's
+    consecutive posts; every post's data in a `var post_data_N` script."""
+    url = f"https://www.tapatalk.com/groups/g/memberlist.php?mode=viewprofile&amp;u={uid}"
+    block = (f'<div class="post-profile-block"><dl class="postprofile" id="profile{post_id}" data-uid="{uid}">'
+             f'<dt class="has-profile-rank"><span class="thread-user-name"><a href="{url}" class="username-coloured">'
+             f'<span itemprop="name">{author}</span></a></span><div class="profile-rank rank-img">'
+             f'<span class="profile-rank-name">Moderator</span></div></dt></dl></div>') if profile else ""
+    data = json.dumps({"POST_AUTHOR": author, "POSTER_ID": str(uid), "U_POST_AUTHOR": url}).replace("/", "\\/")
+    return (f'<div id="p_{post_id}" itemscope itemtype="https://schema.org/UserComments" class="post postrow has-profile'
+            f'{" has-profile-block" if profile else ""}"><i id="p{post_id}"></i>{block}<script>\n'
+            f'             var post_data_{post_id} = {data};\n        </script>'
+            f'<div id="post_container{post_id}" class="postbody"><div class="pb1"><p class="author">'
+            f'<span class="posttime"><span class="timespan" title="9:20 PM - Jul 11, 2013">Jul 11, 2013</span></span>'
+            f'<time class="hide" itemprop="commentTime" datetime="{when}">{when}</time></p></div>'
+            f'<div class="pb2"><div data-tag="post_body_start" itemprop="commentText" class="content noskim">{body}'
+            f'<i data-tag="post_body_end" class="hide"></i></div></div></div></div>')
+
+
+def test_tapatalk_consecutive_posts_name_their_author_from_the_post_data():
+    html = ('<html><body id="phpbb"><h1 itemprop="headline">Buying fish</h1>'
+            + _tapatalk_post(341002, "C. Andrew Nelson", 10341, "2013-07-11T21:14+00:00", "Good point!", True)
+            + _tapatalk_post(341003, "C. Andrew Nelson", 10341, "2013-07-11T21:20+00:00", "Know the store.", False)
+            + "</body></html>")
+    posts = PhpBB3().thread(Page.from_html(html, "https://www.tapatalk.com/groups/g/buying-fish-t17351.html")).posts
+    assert [(p.post_id, p.author, p.author_id, p.author_title) for p in posts] == [
+        ("341002", "C. Andrew Nelson", "10341", "Moderator"), ("341003", "C. Andrew Nelson", "10341", "Moderator")]
+    assert posts[1].author_url == "https://www.tapatalk.com/groups/g/memberlist.php?mode=viewprofile&u=10341"
+    assert posts[1].posted_at == datetime(2013, 7, 11, 21, 20, tzinfo=timezone.utc)
+
+
+def test_shortened_link_text_is_the_whole_url():
+    """phpBB's magic URLs show a long address cut in the middle ("https://host/pa ... /end")."""
+    href = "https://en.wikipedia.org/wiki/2025%E2%80%9326_Serie_A#League_table"
+    html = ('<body id="phpbb"><div id="p5" class="post bg1"><dl class="postprofile"><dt><a class="username" '
+            'href="./memberlist.php?mode=viewprofile&amp;u=3">ann</a></dt></dl><div class="postbody">'
+            '<p class="author">Sun Dec 17, 2023 11:23 am</p><div class="content">Table: '
+            f'<a class="postlink" href="{href}">https://en.wikipedia.org/wiki/2025%E2%8 ... ague_table</a> and '
+            '<a class="postlink" href="https://example.org/x">a ... b</a></div></div></div></body>')
+    post = PhpBB3().thread(Page.from_html(html, "https://f.example/viewtopic.php?t=9")).posts[0]
+    assert f">{href}</a>" in post.body_html and " ... ague_table" not in post.body_html
+    assert ">a ... b</a>" in post.body_html  # words that are no address stay as written

@@ -471,6 +471,7 @@ class Engine:
     def body_and_quotes(self, body: Selector, page: Page) -> tuple[str, list[RawQuote]]:
         """The body's HTML with quote blocks and chrome taken out, and the quotes found."""
         root = _copy(body.root)
+        _expand_short_links(root)
         wrapped = Selector(root=root)
         quotes: list[RawQuote] = []
         quote_query = self.sel.get("quote")
@@ -517,6 +518,23 @@ def _unique(items: Iterable[str | None]) -> list[str]:
 def _copy(node: Any) -> Any:
     # parse once per page, copy the body so removing quotes never changes the page's tree
     return copy.deepcopy(node)
+
+
+# a link's text that is its own URL cut in the middle: phpBB's "https://host/pa ... /end", FluxBB's
+# "https://host/pa … end"
+_SHORT_LINK = re.compile(r"^\s*((?:https?://|www\.)\S+?)\s*(?:…|\.\.\.)\s*(\S*)\s*$")
+
+
+def _expand_short_links(root: Any) -> None:
+    """Put the whole URL in place of a shortened copy of it as a link's text, so the text keeps the
+    words of the address (the forum cut them out for display only)."""
+    for a in root.iter("a"):
+        text, href = a.text, a.get("href")
+        if not text or not href or len(a) or ("…" not in text and "..." not in text):
+            continue
+        m = _SHORT_LINK.match(text)
+        if m and href.startswith(m.group(1)) and href.endswith(m.group(2)) and len(href) > len(text.strip()) - 4:
+            a.text = href
 
 
 def _drop(node: Any) -> None:

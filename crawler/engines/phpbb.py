@@ -15,6 +15,7 @@ phpBB 2 (subSilver) and phpBB 3's subsilver2 put each post in table rows: `span.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -32,6 +33,8 @@ _EDIT_NOTE = re.compile(r"\bedited\b|geändert", re.I)
 _BYLINE = re.compile(r"^.*»", re.S)
 # phpBB 2 / subsilver2: the line between a post and its signature
 _SIGNATURE_LINE = re.compile(r"(?:<br\s*/?>\s*)?_{10,}\s*(?:<br\s*/?>)?")
+# Tapatalk-hosted boards: each post's data as a script, `var post_data_123 = {"POST_AUTHOR": …};`
+_TAPATALK_DATA = re.compile(r"var\s+post_data_\d+\s*=\s*(\{.*?\});\s*$", re.S | re.M)
 # URL parameters that never change which posts a page shows
 _NOISE_PARAMS = {"sid", "hilit", "view", "sk", "sd", "st", "p", "e"}
 
@@ -143,6 +146,36 @@ class PhpBB3(_PhpBBCommon):
         if page.xpath("//div[contains(@class,'copyright')]//a[contains(@href,'phpbb.com')]"):
             score += 0.1
         return min(score, 1.0)
+
+    def thread(self, page: Page) -> ThreadPage:
+        result = super().thread(page)
+        # Tapatalk prints the profile (with the rank) only on the first of consecutive posts by one
+        # member: a post that names its author from the script takes the rank of the one before
+        for before, post in zip(result.posts, result.posts[1:]):
+            if post.author_title is None and post.author_id and post.author_id == before.author_id:
+                post.author_title = before.author_title
+        return result
+
+    def parse_post(self, node: Selector, page: Page) -> RawPost | None:
+        post = super().parse_post(node, page)
+        if post is not None and post.author is None:
+            self._author_from_post_data(post, node)
+        return post
+
+    def _author_from_post_data(self, post: RawPost, node: Selector) -> None:
+        """Tapatalk leaves out the profile block of a member's consecutive posts; the post's data
+        script still names the author."""
+        script = first_text(node, ".//script[contains(., 'POST_AUTHOR')]/text()")
+        m = _TAPATALK_DATA.search(script or "")
+        try:
+            data = json.loads(m.group(1)) if m else {}
+        except ValueError:
+            return
+        if isinstance(data, dict) and data.get("POST_AUTHOR"):
+            post.author = str(data["POST_AUTHOR"])
+            post.author_id = str(data.get("POSTER_ID") or "") or None
+            url = str(data.get("U_POST_AUTHOR") or "").replace("&amp;", "&")
+            post.author_url = url or None
 
     def forum_links(self, page: Page) -> list[str]:
         return [self._strip_sid(u) for u in super().forum_links(page)]
