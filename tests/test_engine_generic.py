@@ -305,3 +305,21 @@ def test_an_opening_post_cut_short_in_json_ld_is_read_whole_from_the_page():
     assert [p.author for p in posts] == ["AtlanG", "DrApeman", "padam"]  # the name, not "DrApeman CO"
     assert "pinnacle" in posts[0].body_html and "start over" in posts[0].body_html
     assert posts[0].posted_at.isoformat() == "2023-08-13T13:21:00+00:00"
+
+
+# Permies: the name is plain text in div.name (no profile link for guests); the rank beside it sits in
+# a class that says "user" too ("userRankStatus": "pollinator"; above the name here) and is no name
+_PERMIES = ('<div class="postItem"><div class="lcontent"><div class="status userRankStatus">pollinator</div>'
+            '<div class="name"><span title="You must login">{who}</span></div><div class="posts">Posts: 4958</div></div>'
+            '<div class="rcontent"><span class="postdate"><span title="Sep {n}, 2019 05:07:00">posted 6 years ago</span></span>'
+            '<div class="postBody">{text}</div></div></div>')
+PERMIES = "<html><body><h1>A year in a tiny house</h1>" + "".join(_PERMIES.format(n=n, who=who, text=text) for n, (who, text) in enumerate([
+    ("Travis Johnson", "So, what is life really like in a tiny house? For the past year, we have found out."),
+    ("Kathleen Sanderson", "Travis, what are the dimensions of your tiny house? Some relatives of mine had four children."),
+    ("Travis Johnson", "Our current tiny house is 18 x 22 feet, while my first one in 1994 was 24 x 24 feet."),
+], 1)) + "</body></html>"
+
+
+def test_a_user_rank_is_no_author_name():
+    posts = Generic().thread(Page.from_html(PERMIES, "https://permies.com/t/123270/tiny-house")).posts
+    assert [p.author for p in posts] == ["Travis Johnson", "Kathleen Sanderson", "Travis Johnson"]

@@ -43,7 +43,9 @@ _INLINE = {"a", "span", "b", "i", "em", "strong", "br", "img"}
 _USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people|author|authors|account)"
                         r"(?:/|\.php|[?=#-]|$)|/~[\w.-]+/?$|[?&](?:u|user|userid|uid|showuser|member|who)=|/@[\w.-]+/?$|"
                         r"/(?:user|member|profile|u)[-_]?\w*\.(?:php|html?)", re.I)
-_USER_CLASS = re.compile(r"author|user(?!-?select)|poster|nick|member|byline|owner|submitter|uname", re.I)
+_USER_CLASS = re.compile(r"author|user(?!-?select)|poster|nick|member|byline|owner|submitter|uname|^name$", re.I)
+# a class about the user's rank or standing, not the name ("userRankStatus": "pollinator")
+_USER_STANDING = re.compile(r"rank|status|title", re.I)
 _DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-utime", "data-date", "data-created")
 _DATE_TEXT = re.compile(
     r"(?:\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
@@ -370,11 +372,12 @@ def _marker(el: Any, length: int) -> str | None:
     if length == 0 or length > 60:
         return None
     cls = el.get("class") or ""
+    user_cls = _USER_CLASS.search(cls) and not _USER_STANDING.search(cls)
     if el.tag == "a":
         href = el.get("href") or ""
-        if _USER_HREF.search(href) or el.get("rel") == "author" or (_USER_CLASS.search(cls) and length < 40):
+        if _USER_HREF.search(href) or el.get("rel") == "author" or (user_cls and length < 40):
             return "author"
-    elif _USER_CLASS.search(cls) and length < 40 and len(el) <= 2 and el.tag in {"span", "strong", "b", "div", "cite"}:
+    elif user_cls and length < 40 and len(el) <= 2 and el.tag in {"span", "strong", "b", "div", "cite"}:
         return "author"
     if length < 45 and len(el) == 0 and _DATE_TEXT.search(el.text or ""):
         return "date"
