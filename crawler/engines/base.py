@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
+import cssselect
 import lxml.html
 from lxml import etree
 from parsel import Selector, SelectorList
-from parsel.csstranslator import css2xpath
+from parsel.csstranslator import _translator, css2xpath
 
 from crawler.engines import dates
 from normalize.model import RawPost, RawQuote
@@ -132,11 +134,107 @@ def select(node: Selector | Page, query: str) -> SelectorList:
 @lru_cache(maxsize=4096)
 def _compiled(query: str) -> etree.XPath:
     """One alternative of a selector compiled once: XPath as it is, CSS through parsel's translator."""
-    xpath = query if query.startswith(_XPATH_START) else css2xpath(query)
+    return _xpath(query if query.startswith(_XPATH_START) else css2xpath(query))
+
+
+def _xpath(xpath: str) -> etree.XPath:
     # only the EXSLT prefixes the query uses: an XPath that registers them leaks ~100 bytes on every
     # document it is run on (lxml 6), and a crawl runs it on a copy of every post body
     namespaces = {prefix: uri for prefix, uri in _NAMESPACES.items() if f"{prefix}:" in xpath}
     return etree.XPath(xpath, namespaces=namespaces or None, smart_strings=False)
+
+
+# -- a post's elements by class ---------------------------------------------------------------
+# A CSS field selector run on a post container walks the whole post (its body too) for the one
+# element it wants, ~30 us a field and most of the time of reading a post. Within `parse_post` the
+# post's elements are listed by class token once (one walk), and a selector whose first compound
+# names a class is run only from the elements that carry that class: the same XPath with `self::`
+# in place of `descendant-or-self::`, so it matches exactly what the whole walk would.
+_CLASSED = etree.XPath("descendant-or-self::*[@class]")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() splits @class on
+_scope: "_ClassIndex | None" = None  # the post being read, while `parse_post` runs
+
+
+@lru_cache(maxsize=4096)
+def _class_plan(query: str) -> tuple[str, etree.XPath] | None:
+    """(class token, XPath from one element) for a CSS selector whose first compound has a class and
+    whose matches lie inside that element (descendant and child combinators only); None otherwise."""
+    if query.startswith(_XPATH_START):
+        return None
+    try:
+        parsed = cssselect.parse(query)
+    except cssselect.SelectorError:
+        return None
+    if len(parsed) != 1:
+        return None
+    tree = parsed[0].parsed_tree
+    while isinstance(tree, cssselect.parser.CombinedSelector):
+        if tree.combinator not in (" ", ">"):  # siblings (+, ~) may lie outside the element
+            return None
+        tree = tree.selector
+    token = None
+    while not isinstance(tree, cssselect.parser.Element):  # the first compound: .a.b[x]:y...
+        if isinstance(tree, cssselect.parser.Class):
+            token = tree.class_name
+        tree = tree.selector
+    if not token or _XML_SPACE.search(token):
+        return None
+    whole, scoped = css2xpath(query), _translator.css_to_xpath(query, prefix="self::")
+    prefix = "descendant-or-self::"
+    if not (whole.startswith(prefix) and scoped.startswith("self::") and whole[len(prefix):] == scoped[6:]):
+        return None
+    return token, _xpath(scoped)
+
+
+class _ClassIndex:
+    """The elements of one post container (itself included) by class token, in document order."""
+
+    __slots__ = ("root", "_by_class")
+
+    def __init__(self, root: Any):
+        self.root = root
+        self._by_class: dict[str, list[Any]] | None = None
+
+    def matches(self, query: str) -> list[Any] | None:
+        """What `query` matches in the post, or None when the index cannot tell (ask the XPath)."""
+        plan = _class_plan(query)
+        if plan is None:
+            return None
+        if self._by_class is None:
+            self._by_class = _by_class(self.root)
+        token, xpath = plan
+        elements = self._by_class.get(token)
+        if not elements:
+            return []
+        if len(elements) == 1:
+            return xpath(elements[0])
+        # several: their matches follow in document order unless one element holds another
+        chosen = set(elements)
+        if any(a in chosen for el in elements for a in el.iterancestors()):
+            return None
+        return [match for el in elements for match in xpath(el)]
+
+
+def _by_class(root: Any) -> dict[str, list[Any]]:
+    by_class: dict[str, list[Any]] = {}
+    for el in _CLASSED(root):
+        for token in _XML_SPACE.split(el.get("class")):
+            if token:
+                same = by_class.setdefault(token, [])
+                if not same or same[-1] is not el:  # class="a a"
+                    same.append(el)
+    return by_class
+
+
+@contextmanager
+def _indexed(node: Selector) -> Iterator[None]:
+    """Field selectors run on `node` within the block use its class index (see `_ClassIndex`)."""
+    global _scope  # noqa: PLW0603 (one post is read at a time; the scope ends with the block)
+    outer, _scope = _scope, _ClassIndex(node.root)
+    try:
+        yield
+    finally:
+        _scope = outer
 
 
 def _matches(node: Selector | Page, query: str) -> list[Any]:
@@ -146,6 +244,10 @@ def _matches(node: Selector | Page, query: str) -> list[Any]:
     root = node.selector.root if isinstance(node, Page) else node.root
     if not hasattr(root, "xpath"):
         return []
+    if _scope is not None and root is _scope.root:
+        found = _scope.matches(query)
+        if found is not None:
+            return found
     found = _compiled(query)(root)
     return found if isinstance(found, list) else [found]
 
@@ -403,14 +505,18 @@ class Engine:
 
     def parse_post(self, node: Selector, page: Page) -> RawPost | None:
         """Read one post container. None for rows that share the post class but are no post."""
+        with _indexed(node):
+            return self._read_post(node, page)
+
+    def _read_post(self, node: Selector, page: Page) -> RawPost | None:
         raw_id = first_attr(node, self.sel.get("post_id"))
         m = re.search(self.POST_ID_PATTERN, raw_id or "")
         if not m:
             return None
-        body_node = select(node, self.sel["body"]) if self.sel.get("body") else None
+        body_node = _nodes(node, self.sel["body"]) if self.sel.get("body") else None
         if not body_node:
             return None
-        body_html, quotes = self.body_and_quotes(body_node[0], page)
+        body_html, quotes = self.body_and_quotes(Selector(root=body_node[0]), page)
         posted_at, posted_raw = self.post_date(node, page)
         edited_at = None
         edited = first_attr(node, self.sel.get("edited_attr"))
