@@ -323,3 +323,27 @@ PERMIES = "<html><body><h1>A year in a tiny house</h1>" + "".join(_PERMIES.forma
 def test_a_user_rank_is_no_author_name():
     posts = Generic().thread(Page.from_html(PERMIES, "https://permies.com/t/123270/tiny-house")).posts
     assert [p.author for p in posts] == ["Travis Johnson", "Kathleen Sanderson", "Travis Johnson"]
+
+
+# Warrior Forum: the replies are schema.org Comments, the question above them carries no microdata;
+# its byline sits in the thread's <header>, a level above the block that holds question and replies
+_COMMENT_ITEM = ('<div class="DiscussionBoard-content" itemscope itemtype="http://schema.org/Comment">'
+                 '<span itemprop="author" itemscope itemtype="http://schema.org/Person"><a itemprop="url" '
+                 'href="/members/{who}.html"><span itemprop="name">{who}</span></a></span>'
+                 '<meta itemprop="dateCreated" content="2024-05-28T1{n}:24:43Z"><div itemprop="text">{text}</div></div>')
+MICRODATA_REPLIES = """<html><body><main><article class="ThreadView"><header><h1>Will this simple method work?</h1>
+<div class="ThreadView-author-group">by <a href="/members/Shancock.html">Shancock</a></div>
+<time class="ThreadView-published">Posted: May 27, 2024</time></header>
+<div class="ThreadView-content"><div id="main-post" class="ThreadView-post">Could it be as simple as finding a product with
+ medium gravity, using the landing pages the affiliate page provides, and running ads on a cheap domain?</div>
+<div class="replies">""" + "".join(_COMMENT_ITEM.format(n=n, who=who, text=text) for n, (who, text) in enumerate([
+    ("spartan14", "It is an old classic method that will work for many years, but it became competitive."),
+    ("cooler1", "It is possible that the method could work in 2024, but it is difficult for various reasons."),
+], 1)) + "</div></div></article></main></body></html>"
+
+
+def test_an_opening_post_without_microdata_above_microdata_replies():
+    posts = Generic().thread(Page.from_html(MICRODATA_REPLIES, "https://www.warriorforum.com/beginners-area/1-x.html")).posts
+    assert [p.author for p in posts] == ["Shancock", "spartan14", "cooler1"]
+    assert "medium gravity" in posts[0].body_html and "classic method" not in posts[0].body_html
+    assert posts[0].posted_at.isoformat() == "2024-05-27T00:00:00+00:00"

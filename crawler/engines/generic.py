@@ -5,7 +5,8 @@ Three ways to find the posts of a page, tried in order:
 1. schema.org microdata: items typed `DiscussionForumPosting`, `Comment`, `Answer`, `Question` or
    `SocialMediaPosting` that carry a body of their own (`itemprop=text|articleBody|commentText`
    whose nearest item is that item, not one nested in it), with `itemprop=author` and
-   `datePublished|dateCreated`.
+   `datePublished|dateCreated`. When the items are comments, the question or story above them
+   (often without microdata) is looked for as the structure finds a lead record (below).
 2. JSON-LD posts with their text (the same types, and the replies they list), when they are more
    than the structure finds; else only a JSON-LD opening post the structure missed.
 3. Page structure (`crawler.engines.records`): the repeated records of the page, elements of one
@@ -68,6 +69,10 @@ class Generic(Engine):
         if "found" not in cache:
             root = page.selector.root
             found = records.microdata_records(root)
+            if found and found[0].node.get("itemtype", "").endswith("/Comment"):
+                # comments typed, the post they answer not: it is found as the structure finds a lead
+                lead = records.lead_before(root, [rec.node for rec in found])
+                found = [lead, *found] if lead else found
             if not found:  # JSON-LD often lists only the first posts: the structure wins when it finds more
                 jsonld = records.jsonld_records(root) if page.xpath("//script[@type='application/ld+json']") else []
                 structure = records.structure_records(root)

@@ -301,7 +301,7 @@ def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
             if rec.author and (rec.date_attr or rec.date_text) and order[rec.chrome[-1]] < order[first]:
                 rec.body = body
                 return rec
-            return None
+            continue  # the byline may sit a level up, in a <header> beside the posts' block
         if index.dates.get(header) and (index.authors.get(header) or _name_beside(index.dates[header][0])):
             break
     else:
@@ -309,6 +309,13 @@ def _lead_record(members: list[Any], index: _PageIndex) -> Record | None:
     rec = _structure_record(header, [], index)
     rec.body = body
     return rec
+
+
+def lead_before(root: Any, nodes: list[Any]) -> Record | None:
+    """The opening post above records found otherwise (schema.org comments under a question or
+    story that carries no microdata of its own), as `structure_records` finds a lead record."""
+    body = root.find("body") if root.tag == "html" else root
+    return None if body is None or not nodes else _lead_record(nodes, _index(body))
 
 
 def _rest_is_links(outer: tuple[Any, ...], inner: tuple[Any, ...], candidates: list[dict[tuple[Any, ...], Any]],
