@@ -166,6 +166,25 @@ def test_styles_with_text_dates_fall_back_to_the_microdata_date(site):
     assert {p.posted_at.isoformat() for p in posts} == {"2016-01-05T09:30:00+00:00"}
 
 
+_UNFURL = """<div class="bbCodeBlock bbCodeBlock--unfurl    js-unfurl fauxBlockLink"
+\tdata-unfurl="true" data-result-id="47863" data-url="https://support.example.com/HT208532" data-host="support.example.com" data-pending="false">
+\t<div class="contentRow"><div class="contentRow-figure contentRow-figure--fixedSmall js-unfurl-figure"><img src="/proxy.php?image=x" alt="support.example.com" data-onerror="hide-parent"/></div>
+\t\t<div class="contentRow-main"><h3 class="contentRow-header js-unfurl-title"><a href="https://support.example.com/HT208532"
+\t\t\t\tclass="link link--external fauxBlockLink-blockLink" target="_blank" rel="nofollow ugc noopener" data-proxy-href="">
+\t\t\t\tSet up the chart plotter</a></h3>
+\t\t\t<div class="contentRow-snippet js-unfurl-desc">Learn how to set up the plotter and its charts on every device.</div>
+\t\t\t<div class="contentRow-minor contentRow-minor--hideLinks"><span class="js-unfurl-favicon"><img src="/proxy.php?image=f" alt="support.example.com" class="bbCodeBlockUnfurl-icon" data-onerror="hide-parent"/></span>
+\t\t\t\tsupport.example.com</div></div></div></div>"""
+
+
+def test_a_link_preview_card_keeps_the_link_not_the_linked_pages_snippet(site):
+    thread = demo_forum().thread(105)
+    html = site.handle(site.thread_url(thread)).bytes().decode().replace('<div class="bbWrapper">', '<div class="bbWrapper">' + _UNFURL, 1)
+    post = XenForo2().thread(Page.from_html(html, "http://127.0.0.1" + site.thread_url(thread))).posts[0]
+    assert "Set up the chart plotter" in post.body_html and 'href="https://support.example.com/HT208532"' in post.body_html
+    assert "Learn how" not in post.body_html and "support.example.com</" not in post.body_html
+
+
 def test_the_lightbox_caption_dates_posts_of_styles_without_any_date_element(site):
     thread = demo_forum().thread(104)
     html = site.handle(site.thread_url(thread)).bytes().decode()

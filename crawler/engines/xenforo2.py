@@ -49,7 +49,9 @@ class XenForo2(Engine):
         "quote_post_id_attr": "@data-source || .bbCodeBlock-sourceJump::attr(data-content-selector)",
         "quote_body": ".bbCodeBlock-expandContent || .bbCodeBlock-content",
         "remove": ".bbCodeBlock-expandLink, .bbCodeBlock-shrinkLink, .bbCodeSpoiler-button, "
-                  ".bbCodeBlock--unfurl .contentRow-figure, script, style, "
+                  # a link's preview card keeps the link (its title), not the linked page's snippet and host
+                  ".bbCodeBlock--unfurl .contentRow-figure, .bbCodeBlock--unfurl .contentRow-snippet, "
+                  ".bbCodeBlock--unfurl .contentRow-minor, script, style, "
                   ".cv-attach-exif",  # an EXIF add-on's "Join to see EXIF info" line under images
         "signature": "aside.message-signature .bbWrapper || .message-signature",
         "likes": ".reactionsBar-link",
