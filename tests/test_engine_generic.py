@@ -347,3 +347,11 @@ def test_an_opening_post_without_microdata_above_microdata_replies():
     assert [p.author for p in posts] == ["Shancock", "spartan14", "cooler1"]
     assert "medium gravity" in posts[0].body_html and "classic method" not in posts[0].body_html
     assert posts[0].posted_at.isoformat() == "2024-05-27T00:00:00+00:00"
+
+
+def test_a_reply_shown_to_members_only_is_no_post():
+    walled = _WSO.format(n=4, who="hmmmmmph", when="Jun 4, 2024", text=(
+        'Fugit incidunt id sit et.</p><h2>See All Comments - 100% Free</h2><form action="/register">'
+        '<input type="email" name="mail" placeholder="Type your email address"><input type="submit" value="Unlock"></form><p>'))
+    page = Page.from_html(WSO.replace("</body>", walled + "</body>"), "https://www.wallstreetoasis.com/forum/consulting/x")
+    assert [p.author for p in Generic().thread(page).posts] == ["AtlanG", "DrApeman", "padam"]

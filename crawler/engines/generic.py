@@ -101,6 +101,8 @@ class Generic(Engine):
 
     def record_post(self, rec: records.Record, page: Page, index: int) -> RawPost | None:
         """One record as a post: its quotes and signature taken out of the body."""
+        if records.behind_a_wall(rec):
+            return None
         body_html, quotes_found, signature = records.body_parts(rec)
         if not body_html.strip() and not quotes_found:
             return None

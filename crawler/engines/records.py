@@ -592,6 +592,15 @@ def _choose_bodies(records: list[Record], index: _PageIndex) -> None:
 
 
 # -- bodies ------------------------------------------------------------------------------------------
+_WALL_FORM = etree.XPath(".//form[.//input[@type='email' or @type='password']]")
+
+
+def behind_a_wall(rec: Record) -> bool:
+    """True when the record's body holds a sign-up or log-in form: the post is shown to members
+    only, and what the page prints in its place is filler ("See all comments - 100% free")."""
+    return rec.body is not None and rec.body.tag != "meta" and bool(_WALL_FORM(rec.body))
+
+
 def body_parts(rec: Record) -> tuple[str, list[tuple[str | None, str | None, str]], str | None]:
     """The record's body HTML without quotes, signature and chrome; its quotes; its signature HTML."""
     source = rec.body if rec.body is not None else rec.node
