@@ -153,6 +153,10 @@ def _walk(el: etree._Element, out: _Writer) -> None:
         out.verbatim("".join(el.itertext()))
         out.text(el.tail or "")
         return
+    if el.get("data-cfemail"):  # Cloudflare's e-mail obfuscation: "[email protected]" in the page
+        out.text(_cf_email(el.get("data-cfemail")) or "".join(el.itertext()))
+        out.text(el.tail or "")
+        return
     if tag == "br":
         out.line_break()
         out.text(el.tail or "")
@@ -178,6 +182,15 @@ def _walk(el: etree._Element, out: _Writer) -> None:
     if block:
         out.brk(block)
     out.text(el.tail or "")
+
+
+def _cf_email(hexed: str) -> str | None:
+    """The address Cloudflare hid in `data-cfemail`: hex bytes, each XORed with the first."""
+    try:
+        data = bytes.fromhex(hexed)
+    except ValueError:
+        return None
+    return bytes(b ^ data[0] for b in data[1:]).decode("utf-8", "replace") if len(data) > 1 else None
 
 
 def html_to_text(html: str) -> HtmlText:
