@@ -355,3 +355,18 @@ def test_a_reply_shown_to_members_only_is_no_post():
         '<input type="email" name="mail" placeholder="Type your email address"><input type="submit" value="Unlock"></form><p>'))
     page = Page.from_html(WSO.replace("</body>", walled + "</body>"), "https://www.wallstreetoasis.com/forum/consulting/x")
     assert [p.author for p in Generic().thread(page).posts] == ["AtlanG", "DrApeman", "padam"]
+
+
+# Cookshack (Hivebrite): the author box starts with an avatar drawn in <svg> that prints the initials
+_SVG_AVATAR = ('<div class="post-box"><div class="post-author"><span class="circle-avatar"><svg viewBox="0 0 10 10"><text>{ini}</text>'
+               '</svg></span>{who}</div><time datetime="2019-04-0{n}T10:00:00Z">Apr {n}, 2019</time>'
+               '<div class="post-body">{text}</div></div>')
+SVG_AVATARS = "<html><body><h1>Catering tips</h1>" + "".join(_SVG_AVATAR.format(n=n, ini=ini, who=who, text=text) for n, (ini, who, text) in enumerate([
+    ("FM", "Former Member", "Here is an idea to increase your tips: a line item called discretionary gratuity."),
+    ("MH", "mnhogfarmer", "That is a great idea! Clients rarely think of tipping the caterer on their own."),
+], 1)) + "</body></html>"
+
+
+def test_an_avatars_initials_are_not_part_of_the_name():
+    posts = Generic().thread(Page.from_html(SVG_AVATARS, "https://forum.cookshack.com/topic/catering-tips")).posts
+    assert [p.author for p in posts] == ["Former Member", "mnhogfarmer"]

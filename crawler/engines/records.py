@@ -77,6 +77,8 @@ _QUOTE_HEAD = re.compile(r"^\s*(?:quote\s*(?:from|:)?\s*)?(?:originally posted b
 _SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 _LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+# the words a reader sees: an avatar's <svg> initials ("FM" before "Former Member") are none
+_SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::svg or ancestor::script or ancestor::style)]", smart_strings=False)
 
 
 @dataclass
@@ -522,7 +524,7 @@ def _structure_record(node: Any, nested: list[Any], index: _PageIndex) -> Record
         # a box whose class says "author" around the profile link and the user's badges ("AtlanG CO"):
         # the name is the link's
         name = next((m for m in authors[1:] if m.tag == "a" and a in m.iterancestors()), a)
-        rec.author = _clean(name.text_content()) or None
+        rec.author = _clean("".join(_SHOWN_TEXT(name))) or None
         rec.author_url = name.get("href") if name.tag == "a" else next(iter(a.xpath(".//a/@href")), None)
         rec.chrome.append(a)
     if dates and not authors:
