@@ -91,6 +91,8 @@ def test_posts_found_by_structure_alone():
     # Warrior Forum (vBulletin quotes in a custom skin): "Originally Posted by <strong>X</strong>" in a table
     '<div class="VBEditorContent-quote"><table><tr><td><div>Originally Posted by <strong>kestrel</strong> '
     '<a href="#post881"><img alt="View Post"></a></div><div>went nearly a centimetre</div></td></tr></table></div>',
+    # GameFAQs: "X posted..." in a <cite> above the quote, a line break between
+    '<cite data-quote-id="881">kestrel posted... </cite><br><blockquote>went nearly a centimetre</blockquote>',
 ])
 def test_quote_markups_give_the_quoted_author_and_words(quote):
     quoted = STRUCTURE_ONLY.replace("<blockquote><div>kestrel wrote:</div>went nearly a centimetre</blockquote>", quote)
@@ -99,6 +101,7 @@ def test_quote_markups_give_the_quoted_author_and_words(quote):
     html = second.quotes[0].html
     assert "went nearly a centimetre" in html and not re.search("wrote|Original", html)
     assert "centimetre" not in second.body_html and "winter job" in second.body_html
+    assert "posted" not in second.body_html
 
 
 # a site menu (a block of links) above an opening post styled apart from its replies, names as plain text

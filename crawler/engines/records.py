@@ -71,7 +71,8 @@ _SIGNATURE_CLASS = re.compile(r"signature|(?:^|\s)sig(?:$|\s)", re.I)
 # "Original post by X", "Quote from X": a header that names the author after the words
 _QUOTE_BY = re.compile(r"^(?:original(?:ly)? post(?:ed)?|posted|quote|quoting)\s*(?:by|from)\s*:?\s*(.{1,60}?)\s*:?$", re.I)
 _QUOTE_HEAD = re.compile(r"^\s*(?:quote\s*(?:from|:)?\s*)?(?:originally posted by\s*)?(.{1,60}?)\s*"
-                         r"(?:said|wrote|writes|says|schrieb|a écrit|escribió|написал|napisał)\b.*$", re.I | re.S)
+                         r"(?:said|wrote|writes|says|schrieb|a écrit|escribió|написал|napisał|"
+                         r"posted(?=\s*(?:\.\.\.|…|:)?\s*$))\b.*$", re.I | re.S)  # "X posted..." (GameFAQs)
 
 
 _SPACES = re.compile(r"\s+")
@@ -654,11 +655,13 @@ def _quote(q: Any) -> tuple[str | None, str | None, str]:
             author, head = _QUOTE_BY.match(_clean(inner.text_content())).group(1).strip(" \"'"), [inner]
     if not author:
         candidate = head[0].text_content() if head else ""
-        prev = q.getprevious()
+        prev = _header_before(q)
         if not candidate and prev is not None and len(_clean(prev.text_content())) < 80:
             candidate = prev.text_content()
         m = _QUOTE_HEAD.match(_clean(candidate))
         author = m.group(1).strip(" \"'") if m else (_clean(candidate).rstrip(":") if head and head[0].tag == "cite" else None)
+        if m and not head and prev is not None:
+            _remove(prev)  # "X wrote:" printed above the quote is the quote's header, not the reply's words
     for h in head[:1]:
         # a block that goes on past the header line holds quoted words too: it stays
         if author and author in h.text_content() and (h.tag == "cite" or len(_clean(h.text_content())) < 80):
@@ -669,6 +672,15 @@ def _quote(q: Any) -> tuple[str | None, str | None, str]:
     if m:
         post_id = m.group(1)
     return author or None, post_id, _inner_html(q)
+
+
+def _header_before(q: Any) -> Any | None:
+    """The element just above a quote (line breaks and blank text between skipped): where "X wrote:"
+    or "X posted..." stands when the quote does not hold its header."""
+    prev = q.getprevious()
+    while prev is not None and (not isinstance(prev.tag, str) or prev.tag == "br") and not (prev.tail or "").strip():
+        prev = prev.getprevious()
+    return prev if prev is not None and isinstance(prev.tag, str) and not (prev.tail or "").strip() else None
 
 
 # -- small helpers -----------------------------------------------------------------------------------
