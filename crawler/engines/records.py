@@ -78,6 +78,7 @@ _QUOTE_HEAD = re.compile(r"^\s*(?:quote\s*(?:from|:)?\s*)?(?:originally posted b
 _SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 _LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+_HOLDS_TEXT = etree.XPath("//body//text()[contains(normalize-space(.), $probe)]/..")
 # the words a reader sees: an avatar's <svg> initials ("FM" before "Former Member") are none
 _SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::svg or ancestor::script or ancestor::style)]", smart_strings=False)
 
@@ -202,8 +203,8 @@ def page_copy(rec: Record, root: Any) -> Any | None:
     probe = first[:40]
     if len(probe) < 15:
         return None
-    for node in root.iter():
-        if not isinstance(node.tag, str) or node.tag in _SKIP or probe not in _clean(node.text or ""):
+    for node in _HOLDS_TEXT(root, probe=probe):
+        if node.tag in _SKIP:
             continue
         for block in node.iterancestors():  # the innermost block that holds all of the summary
             if block.tag in {"body", "html"}:
