@@ -24,6 +24,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -47,6 +48,7 @@ _USER_CLASS = re.compile(r"author|user(?!-?select)|poster|nick|member|byline|own
 # a class about the user's rank or standing, not the name ("userRankStatus": "pollinator")
 _USER_STANDING = re.compile(r"rank|status|title", re.I)
 _DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-utime", "data-date", "data-created")
+_DATE_ATTR_SET = frozenset(_DATE_ATTRS)
 _DATE_TEXT = re.compile(
     r"(?:\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|"
@@ -378,21 +380,22 @@ def _index(body: Any) -> _PageIndex:
 
 def _marker(el: Any, length: int) -> str | None:
     """'author' or 'date' when `el` looks like one in a post header."""
-    if el.tag == "time" or (len(el.attrib) and any(el.get(a) for a in _DATE_ATTRS)):
+    attrib = el.attrib
+    if el.tag == "time" or (attrib and not _DATE_ATTR_SET.isdisjoint(attrib.keys())
+                            and any(el.get(a) for a in _DATE_ATTRS)):
         return "date"
     if length == 0 or length > 60:
         return None
     cls = el.get("class") or ""
-    user_cls = _USER_CLASS.search(cls) and not _USER_STANDING.search(cls)
+    user_cls = cls and _USER_CLASS.search(cls) and not _USER_STANDING.search(cls)
     if el.tag == "a":
         href = el.get("href") or ""
         if _USER_HREF.search(href) or el.get("rel") == "author" or (user_cls and length < 40):
             return "author"
     elif user_cls and length < 40 and len(el) <= 2 and el.tag in {"span", "strong", "b", "div", "cite"}:
         return "author"
-    if length < 45 and len(el) == 0 and _DATE_TEXT.search(el.text or ""):
-        return "date"
-    if length < 80 and len(el) <= 4 and _DATE_TEXT.search(el.text or ""):  # "on Friday January 12, 2024 @11:51AM (#1)"
+    # "on Friday January 12, 2024 @11:51AM (#1)": a date in the element's own first words
+    if len(el) <= 4 and el.text and _DATE_TEXT.search(el.text):
         return "date"
     if el.get("title") and _DATE_TEXT.search(el.get("title") or "") and length < 45:
         return "date"
@@ -402,8 +405,14 @@ def _marker(el: Any, length: int) -> str | None:
 
 
 def _key(el: Any) -> tuple[str, tuple[str, ...]]:
-    classes = tuple(sorted(c for c in (el.get("class") or "").split() if not _has_digit(c)))
-    return el.tag, classes
+    return el.tag, _class_key(el.get("class") or "")
+
+
+@lru_cache(maxsize=4096)
+def _class_key(cls: str) -> tuple[str, ...]:
+    """A class attribute as a kind: its classes sorted, those with digits (ids) left out. A page
+    repeats a few hundred class strings over thousands of elements: each is worked out once."""
+    return tuple(sorted(c for c in cls.split() if not _has_digit(c)))
 
 
 def _has_digit(token: str) -> bool:
