@@ -32,8 +32,12 @@ POST = """<article class="post x"><div class="head a"><span class="name">Ann</sp
 <div class="a"><b class="name">inner</b></div></div><p class="dup dup">one</p>
 <i class="sib">s</i><u class="after">t</u><div class="body"><span class="name">in body</span></div></article>"""
 
+_HAS = "[contains(concat(' ', normalize-space(@class), ' '), ' {} ')]"
 QUERIES = [".name", ".a .name", ".a > .name::text", ".dup", "p.dup::text", ".sib + .after", ".post .body .name",
-           ".post", "article.post.x > .head", ".missing", "span.name::text", ".head b", "div.a:not(.head) b"]
+           ".post", "article.post.x > .head", ".missing", "span.name::text", ".head b", "div.a:not(.head) b",
+           ".//*" + _HAS.format("post"), ".//*" + _HAS.format("head") + "//span/text()",
+           ".//div" + _HAS.format("a") + "//b", ".//*" + _HAS.format("a") + "//*[starts-with(normalize-space(), 'in')]",
+           ".//*" + _HAS.format("sib") + "/following-sibling::u", ".//*" + _HAS.format("name") + "/.."]
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -147,20 +147,32 @@ def _xpath(xpath: str) -> etree.XPath:
 # -- a post's elements by class ---------------------------------------------------------------
 # A CSS field selector run on a post container walks the whole post (its body too) for the one
 # element it wants, ~30 us a field and most of the time of reading a post. Within `parse_post` the
-# post's elements are listed by class token once (one walk), and a selector whose first compound
-# names a class is run only from the elements that carry that class: the same XPath with `self::`
-# in place of `descendant-or-self::`, so it matches exactly what the whole walk would.
-_CLASSED = etree.XPath("descendant-or-self::*[@class]")
+# post's elements are listed by class token once (one walk), and a selector whose first step names a
+# class is run only from the elements that carry it: the same XPath with `self::` in place of its
+# first axis, so it matches exactly what the walk would.
 _XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() splits @class on
+# an XPath whose first step is a class test, as engines write it by hand (then any relative path)
+_XPATH_CLASS_STEP = re.compile(r"\.//(\*|[a-z][a-z0-9]*)(\[contains\(concat\(' ', normalize-space\(@class\), ' '\), "
+                               r"' ([^' ]+) '\)\])(/.*)?$")
+_CLASSED = etree.XPath("descendant-or-self::*[@class]")
 _scope: "_ClassIndex | None" = None  # the post being read, while `parse_post` runs
 
 
+@dataclass(frozen=True)
+class _Plan:
+    token: str  # the class the first step asks for
+    xpath: etree.XPath  # the selector from one element that has it
+    with_root: bool  # whether the post container itself may be that element
+
+
 @lru_cache(maxsize=4096)
-def _class_plan(query: str) -> tuple[str, etree.XPath] | None:
-    """(class token, XPath from one element) for a CSS selector whose first compound has a class and
-    whose matches lie inside that element (descendant and child combinators only); None otherwise."""
-    if query.startswith(_XPATH_START):
-        return None
+def _class_plan(query: str) -> _Plan | None:
+    """How to run one alternative of a selector from the elements of one class, or None when it
+    cannot be: its first step names no class, or its matches may lie outside that element."""
+    return _xpath_class_plan(query) if query.startswith(_XPATH_START) else _css_class_plan(query)
+
+
+def _css_class_plan(query: str) -> _Plan | None:
     try:
         parsed = cssselect.parse(query)
     except cssselect.SelectorError:
@@ -177,13 +189,22 @@ def _class_plan(query: str) -> tuple[str, etree.XPath] | None:
         if isinstance(tree, cssselect.parser.Class):
             token = tree.class_name
         tree = tree.selector
-    if not token or _XML_SPACE.search(token):
+    if not token or _XML_SPACE.search(token) or "'" in token:
         return None
     whole, scoped = css2xpath(query), _translator.css_to_xpath(query, prefix="self::")
     prefix = "descendant-or-self::"
     if not (whole.startswith(prefix) and scoped.startswith("self::") and whole[len(prefix):] == scoped[6:]):
         return None
-    return token, _xpath(scoped)
+    return _Plan(token, _xpath(scoped), with_root=True)
+
+
+def _xpath_class_plan(query: str) -> _Plan | None:
+    m = _XPATH_CLASS_STEP.match(query)
+    rest = m.group(4) or "" if m else ""
+    # the rest must stay below the element: no other axes, no parent steps, no union
+    if not m or "::" in rest or ".." in rest or "|" in rest:
+        return None
+    return _Plan(m.group(3), _xpath(f"self::{m.group(1)}{m.group(2)}{rest}"), with_root=False)
 
 
 class _ClassIndex:
@@ -202,17 +223,18 @@ class _ClassIndex:
             return None
         if self._by_class is None:
             self._by_class = _by_class(self.root)
-        token, xpath = plan
-        elements = self._by_class.get(token)
+        elements = self._by_class.get(plan.token)
+        if elements and not plan.with_root and elements[0] is self.root:
+            elements = elements[1:]
         if not elements:
             return []
         if len(elements) == 1:
-            return xpath(elements[0])
+            return plan.xpath(elements[0])
         # several: their matches follow in document order unless one element holds another
         chosen = set(elements)
         if any(a in chosen for el in elements for a in el.iterancestors()):
             return None
-        return [match for el in elements for match in xpath(el)]
+        return [match for el in elements for match in plan.xpath(el)]
 
 
 def _by_class(root: Any) -> dict[str, list[Any]]:
