@@ -1,13 +1,13 @@
 """Reads for people: one post with everything known about it, and the database's statistics."""
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from db.models import Author, CrawlRun, Forum, Post, PostRevision, Site, Thread
+from db.post_rows import decompress_html
 from db.search import utc_or_none
 
 RUNS_SHOWN = 20
@@ -37,7 +37,7 @@ def post_detail(conn: Connection, post_id: int, raw: bool = False) -> dict[str, 
     }
     if raw:
         out["raw_text"] = post.raw_text
-        out["raw_html"] = zlib.decompress(post.raw_html).decode("utf-8") if post.raw_html else None
+        out["raw_html"] = decompress_html(post.raw_html) if post.raw_html else None
     return out
 
 

@@ -118,6 +118,22 @@ def test_an_edited_post_keeps_its_old_text_as_one_revision(store):
     assert [h["id"] for h in store.search("yard called back")] == [post_id]
 
 
+def test_raw_html_is_kept_compressed_and_posts_stored_with_zlib_still_read_back(store):
+    import zlib
+
+    records = demo_records()
+    store.write_posts(records)
+    (post_id, stored), = _rows(store, f"SELECT id, raw_html FROM posts WHERE engine_post_id = '{records[0].post_id}'")
+    assert len(stored) < len(records[0].body_html.encode()) and store.post(post_id, raw=True)["raw_html"] \
+        == records[0].body_html
+    # rows written before raw HTML went to zstd hold a zlib stream
+    packer = zlib.compressobj(1, zlib.DEFLATED, 12, 4)
+    with store.engine.begin() as conn:
+        conn.execute(Post.__table__.update().where(Post.id == post_id).values(
+            raw_html=packer.compress(b"<p>old \xc3\xa9</p>") + packer.flush()))
+    assert store.post(post_id, raw=True)["raw_html"] == "<p>old \u00e9</p>"
+
+
 def test_a_batch_is_all_or_nothing(store):
     records = demo_records()
     broken = replace(records[1], site_url=None)
