@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import statistics
 import sys
@@ -87,10 +88,13 @@ def synthetic_posts(count: int, seed: int = 7) -> Iterator[PostRecord]:
             lang="de" if thread % 10 == 0 else "en", lang_confidence=0.99, normalizer_version="bench")
 
 
-def ingest(store: db.Store, count: int) -> tuple[float, float]:
-    """Write `count` posts in batches: posts per second of wall time and of this process's CPU time
-    spent in write_posts (the second is steadier on a shared machine; for SQLite it is all the work)."""
+def ingest(store: db.Store, count: int) -> tuple[float, float, float | None]:
+    """Write `count` posts in batches: posts per second of wall time, of this process's CPU time
+    spent in write_posts (steadier on a shared machine; for SQLite it is all the work), and of the
+    PostgreSQL server process's CPU time (None for SQLite or a server on another machine)."""
     spent = cpu = 0.0
+    server_cpu = _server_cpu_clock(store)
+    server_before = server_cpu()
     written = 0
     batch: list[PostRecord] = []
     for record in synthetic_posts(count):
@@ -102,7 +106,29 @@ def ingest(store: db.Store, count: int) -> tuple[float, float]:
             written, batch = written + len(batch), []
             if written % 100_000 == 0:
                 print(f"  {written:,} posts, {written / spent:,.0f} posts/s", flush=True)
-    return count / spent, count / cpu
+    server_after = server_cpu()
+    server_rate = count / (server_after - server_before) if server_after and server_before is not None else None
+    return count / spent, count / cpu, server_rate
+
+
+def _server_cpu_clock(store: db.Store) -> Callable[[], float | None]:
+    """A clock of the CPU seconds (user + system) of the PostgreSQL backend serving the store's
+    pooled connection, read from /proc when the server runs on this machine; else a clock of None.
+    (The store reuses one pooled connection in a single thread, so one backend does the writes.)"""
+    if store.dialect != "postgresql":
+        return lambda: None
+    with store.engine.connect() as conn:
+        stat = Path(f"/proc/{conn.exec_driver_sql('SELECT pg_backend_pid()').scalar()}/stat")
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def clock() -> float | None:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14, 15 of stat)
+
+    return clock
 
 
 def _timed(work: Callable[..., object], *args: object) -> float:
@@ -142,10 +168,11 @@ def bench(url: str, posts: int, build: bool = True) -> None:
     store = db.open(url)
     if build:
         print(f"{url}: building {posts:,} posts …", flush=True)
-        rate, cpu_rate = ingest(store, posts)
+        rate, cpu_rate, server_rate = ingest(store, posts)
         store.refresh_statistics()  # as at the end of every crawl run
-        print(f"ingest: {rate:,.0f} posts/s ({cpu_rate:,.0f} per CPU second of this process; {posts:,} posts, "
-              f"batches of {BATCH})")
+        server = f", {server_rate:,.0f} per CPU second of the server process" if server_rate else ""
+        print(f"ingest: {rate:,.0f} posts/s ({cpu_rate:,.0f} per CPU second of this process{server}; "
+              f"{posts:,} posts, batches of {BATCH})")
     else:
         print(f"{url}: {store.counts()['posts']:,} posts already there")
         store.refresh_statistics()

@@ -30,6 +30,11 @@ NAMING_CONVENTION = {
 # when it covers every column the query reads
 OPENING_POST_COLUMNS = ("id", "thread_id", "deleted", "position", "lang", "posted_at", "duplicate_of")
 
+# what a search's filters read from each matching post (db.search.where), in an index SQLite reads
+# instead of the wide posts row while it ranks the matches (migration 0006; not on PostgreSQL)
+SEARCH_FILTER_COLUMNS = ("id", "deleted", "duplicate_of", "lang", "posted_at", "site_id", "thread_id", "author_id")
+LINKED_POSTS = text("duplicate_of IS NOT NULL")
+
 # SQLite wants INTEGER PRIMARY KEY for rowid aliases; BigInteger elsewhere.
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -114,6 +119,9 @@ class Post(Base):
         # each match here instead of in the (wide) posts row (migration 0005)
         Index("ix_posts_opening", *OPENING_POST_COLUMNS,
               sqlite_where=text("position = 1"), postgresql_where=text("position = 1")),
+        Index("ix_posts_search_filters", *SEARCH_FILTER_COLUMNS).ddl_if(dialect="sqlite"),
+        # only posts with a near-duplicate link (new posts have none): the foreign key's lookups, dedupe
+        Index("ix_posts_duplicate_of", "duplicate_of", sqlite_where=LINKED_POSTS, postgresql_where=LINKED_POSTS),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
@@ -126,7 +134,7 @@ class Post(Base):
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     posted_at_raw: Mapped[str | None] = mapped_column(String(200))
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed body HTML
+    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # compressed body HTML (db.post_rows: zstd, zlib in older rows)
     raw_text: Mapped[str | None] = mapped_column(Text)
     clean_text: Mapped[str] = mapped_column(Text, default="")
     thread_title: Mapped[str | None] = mapped_column(Text)  # copied from threads.title for the search index
@@ -139,7 +147,7 @@ class Post(Base):
     fixes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     content_hash: Mapped[str | None] = mapped_column(String(64))
     normalizer_version: Mapped[str | None] = mapped_column(String(32))
-    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), index=True)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

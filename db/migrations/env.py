@@ -16,6 +16,7 @@ from db.models import Base
 
 HAND_WRITTEN_PREFIXES = ("posts_fts", "articles", "search_bulk_load")
 HAND_WRITTEN_COLUMNS = {("posts", "search_vector")}
+SQLITE_ONLY_INDEXES = {"ix_posts_search_filters"}  # made on SQLite alone (models: ddl_if)
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
@@ -26,6 +27,8 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
         return False
     if type_ == "index" and name == "ix_posts_search_vector":
         return False
+    if type_ == "index" and name in SQLITE_ONLY_INDEXES:
+        return context.get_bind().dialect.name == "sqlite"
     return True
 
 
