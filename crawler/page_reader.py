@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import logging
 import multiprocessing
 import signal
@@ -125,6 +126,7 @@ def _worker_init() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    gc.freeze()  # what the forkserver imported lives as long as the worker: out of the GC's walks
 
 
 def _asyncio_loop_running() -> bool:
