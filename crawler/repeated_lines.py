@@ -33,28 +33,35 @@ class RepeatedLines:
         self.recent_posts = 0
         self.frequent: dict[str, int] = {}
         self.posts_seen = 0
+        # the highest count in `frequent` and in `recent`: while their sum is not above the share of
+        # the posts, no line can be, and a post's text needs no look (most posts of most sites)
+        self.frequent_max = self.recent_max = 0
         self._reload()
 
     def _reload(self) -> None:
         threshold = max(2, int(self.share * self.posts_seen))
         self.frequent, self.posts_seen = self.store.line_counts(self.site_url, min_count=threshold)
         self.recent, self.recent_posts = Counter(), 0
+        self.frequent_max, self.recent_max = max(self.frequent.values(), default=0), 0
 
     def strip(self, clean: CleanPost) -> None:
         """Count the post's lines, then drop those the site repeats in more than `share` of its posts."""
         keys = list(line_keys(clean.text))
         self.pending.append(keys)
-        self.recent.update(set(keys))  # as the store counts: posts a line is on
+        recent = self.recent
+        recent.update(keys)  # distinct already: as the store counts, posts a line is on
+        self.recent_max = max(self.recent_max, max((recent[k] for k in keys), default=0))
         self.recent_posts += 1
         posts = self.posts_seen + self.recent_posts
-        ctx = Context()
-        counts = _Sum(self.frequent, self.recent)
-        text = strip_repeated_lines(clean.text, counts, posts, self.share, self.min_posts, ctx)
+        if posts >= self.min_posts and self.frequent_max + self.recent_max > self.share * posts:
+            ctx = Context()
+            text = strip_repeated_lines(clean.text, _Sum(self.frequent, recent), posts, self.share, self.min_posts,
+                                        ctx)
+            if text != clean.text:
+                clean.text = text.strip()
+                clean.fixes.extend(ctx.fixes)
         if len(self.pending) >= self.flush_every:
             self.flush()
-        if text != clean.text:
-            clean.text = text.strip()
-            clean.fixes.extend(ctx.fixes)
 
     def flush(self) -> None:
         if self.pending:
