@@ -40,9 +40,15 @@ def get_engine(name: str, overrides: Mapping[str, str] | None = None, timezone_n
 
 
 def detect_engine(page: Page, threshold: float = DETECT_THRESHOLD) -> tuple[Engine | None, float, dict[str, float]]:
-    """The engine most sure it made `page` (None below `threshold`), its score, and every score."""
+    """The engine most sure it made `page` (None below `threshold`), its score, and the scores of the
+    engines asked (all of them unless one was sure: 1.0)."""
     engines = all_engines()
-    scores = {name: cls().detect(page) for name, cls in engines.items() if not cls.FALLBACK}
+    scores: dict[str, float] = {}
+    for name, cls in sorted(engines.items(), key=lambda item: not item[1].DETECT_FIRST):
+        if not cls.FALLBACK:
+            scores[name] = cls().detect(page)
+            if scores[name] >= 1.0:
+                break  # none scores higher, and none ties: tests/test_detect_matrix.py
     best = max(scores, key=scores.get, default=None)
     if best is None or scores[best] < threshold:  # fallbacks (the generic engine) only when no engine knows the page
         scores.update({name: cls().detect(page) for name, cls in engines.items() if cls.FALLBACK})

@@ -380,6 +380,9 @@ class Engine:
     DATE_LANGUAGES: ClassVar[list[str] | None] = None
     # a fallback engine (the generic one) is asked only when no other engine knows the page
     FALLBACK: ClassVar[bool] = False
+    # asked before the others: `detect` reads anchored markers (the <html> or <body> element), so a
+    # page it is sure of (1.0) spares the other engines' searches of the page
+    DETECT_FIRST: ClassVar[bool] = False
 
     def __init__(self, overrides: Mapping[str, str] | None = None, timezone_name: str | None = None):
         self.sel: dict[str, str] = {**self.SELECTORS, **(overrides or {})}

@@ -33,6 +33,7 @@ _IPB3_QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' 
 class Invision(Engine):
     name = "invision4"
     label = "Invision Community 4 and 5"
+    DETECT_FIRST = True
     SELECTORS = {
         "post": "article[id^='elComment_']",
         "post_id": "@id",

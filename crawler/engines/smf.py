@@ -112,7 +112,7 @@ class SMF2(_SMFCommon):
     }
 
     def detect(self, page: Page) -> float:
-        if "_scripturl" not in page.body_text:
+        if not page.contains("_scripturl"):
             return 0.0  # cheap gate: SMF and ElkArte always define smf_scripturl / elk_scripturl
         score = 0.0
         if page.xpath(_SCRIPT_MARKER):
@@ -165,7 +165,7 @@ class SMF1(_SMFCommon):
     }
 
     def detect(self, page: Page) -> float:
-        if "_scripturl" not in page.body_text:
+        if not page.contains("_scripturl"):
             return 0.0  # cheap gate, as for SMF 2
         if page.css("#forumposts .post_wrapper, #topic_container, #boardindex_table, .navigate_section"):
             return 0.0  # SMF 2 markup

@@ -21,6 +21,7 @@ _QUOTE = "div[contains(@class,'bbcode_container')][div[contains(@class,'bbcode_q
 class VBulletin4(VBulletin3):
     name = "vbulletin4"
     label = "vBulletin 4"
+    DETECT_FIRST = True
     SELECTORS = {
         "post": "ol#posts > li.postcontainer[id^='post_'] || li.postcontainer[id^='post_'] || li.postbitlegacy[id^='post_']",
         "post_id": "@id",

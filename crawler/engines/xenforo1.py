@@ -25,6 +25,7 @@ _QUOTE = "div[contains(concat(' ', normalize-space(@class), ' '), ' bbCodeQuote 
 class XenForo1(XenForo2):
     name = "xenforo1"
     label = "XenForo 1"
+    DETECT_FIRST = True
     SELECTORS = {
         "post": "ol#messageList > li.message[id^='post-']",
         "post_id": "@id",

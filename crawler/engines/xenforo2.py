@@ -26,6 +26,7 @@ _QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' bbCod
 class XenForo2(Engine):
     name = "xenforo2"
     label = "XenForo 2"
+    DETECT_FIRST = True
     SELECTORS = {
         # XF 2.0-2.2 mark posts with data-content; 2.3 only with the id; "MessageCard" styles use divs
         "post": "article.message.js-post[data-content^='post-'] || article.message[data-content^='post-'] "
