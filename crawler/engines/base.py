@@ -156,6 +156,7 @@ _XPATH_CLASS_STEP = re.compile(r"\.//(\*|[a-z][a-z0-9]*)(\[contains\(concat\(' '
                                r"' ([^' ]+) '\)\])(/.*)?$")
 _CLASSED = etree.XPath("descendant-or-self::*[@class]")
 _scope: "_ClassIndex | None" = None  # the post being read, while `parse_post` runs
+_wanted: set[str] = set()  # the class tokens plans ask for: only these are listed
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,10 @@ class _Plan:
 def _class_plan(query: str) -> _Plan | None:
     """How to run one alternative of a selector from the elements of one class, or None when it
     cannot be: its first step names no class, or its matches may lie outside that element."""
-    return _xpath_class_plan(query) if query.startswith(_XPATH_START) else _css_class_plan(query)
+    plan = _xpath_class_plan(query) if query.startswith(_XPATH_START) else _css_class_plan(query)
+    if plan is not None:
+        _wanted.add(plan.token)
+    return plan
 
 
 def _css_class_plan(query: str) -> _Plan | None:
@@ -210,19 +214,20 @@ def _xpath_class_plan(query: str) -> _Plan | None:
 class _ClassIndex:
     """The elements of one post container (itself included) by class token, in document order."""
 
-    __slots__ = ("root", "_by_class")
+    __slots__ = ("root", "_by_class", "_listed")
 
     def __init__(self, root: Any):
         self.root = root
-        self._by_class: dict[str, list[Any]] | None = None
+        self._by_class: dict[str, list[Any]] = {}
+        self._listed = 0  # len(_wanted) when listed: a plan made since may want a class not listed
 
     def matches(self, query: str) -> list[Any] | None:
         """What `query` matches in the post, or None when the index cannot tell (ask the XPath)."""
         plan = _class_plan(query)
         if plan is None:
             return None
-        if self._by_class is None:
-            self._by_class = _by_class(self.root)
+        if self._listed != len(_wanted):
+            self._by_class, self._listed = _by_class(self.root), len(_wanted)
         elements = self._by_class.get(plan.token)
         if elements and not plan.with_root and elements[0] is self.root:
             elements = elements[1:]
@@ -241,7 +246,7 @@ def _by_class(root: Any) -> dict[str, list[Any]]:
     by_class: dict[str, list[Any]] = {}
     for el in _CLASSED(root):
         for token in _XML_SPACE.split(el.get("class")):
-            if token:
+            if token in _wanted:
                 same = by_class.setdefault(token, [])
                 if not same or same[-1] is not el:  # class="a a"
                     same.append(el)
