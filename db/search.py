@@ -193,8 +193,9 @@ def _pg_search(conn: Connection, query: str, filters: Filters, limit: int) -> Se
     # (most languages stem most words alike) lets the GIN index find candidates, then each post is
     # matched with the reading in its own language's configuration (an exclusion read with other
     # stems would exclude nothing). The readings go back as constants, so the planner sees them.
-    configs = sorted({PG_CONFIGS.get(filters.lang, "simple")} if filters.lang
-                     else {"simple", *PG_CONFIGS.values()})
+    configs = sorted({PG_CONFIGS.get(filters.lang, "simple")} if filters.lang else _pg_configs_in_use(conn))
+    if not configs:  # no posts at all
+        return None
     texts = conn.execute(select(*(func.websearch_to_tsquery(literal_column(f"'{c}'::regconfig"), query)
                                   for c in configs))).one()
     reading = {c: cast(literal(t), TSQUERY) for c, t in zip(configs, texts)}
@@ -206,7 +207,7 @@ def _pg_search(conn: Connection, query: str, filters: Filters, limit: int) -> Se
         any_reading = any_reading.op("||")(cast(literal(text_), TSQUERY))
     narrow, narrow_cols = source(filters, minimal=True)
     own = case({lang: reading[c] for lang, c in PG_CONFIGS.items() if c in configs}, value=narrow_cols["lang"],
-               else_=reading[configs[0]] if filters.lang else reading["simple"])
+               else_=reading[configs[0]] if filters.lang else reading.get("simple", cast(literal(None), TSQUERY)))
     # as on SQLite: the newest CANDIDATES matches are ranked, then the best few joined and headlined
     candidates = (select(narrow_cols["id"].label("id"), vector.label("vector"), own.label("tsq"))
                   .select_from(narrow)
@@ -221,6 +222,21 @@ def _pg_search(conn: Connection, query: str, filters: Filters, limit: int) -> Se
     headline = func.ts_headline(_pg_config(cols["lang"]), cols["clean_text"], ranked.c.tsq, options)
     return (select(*(cols[c].label(c) for c in HIT_COLUMNS), headline.label("snippet"), ranked.c.score)
             .select_from(ranked.join(from_, cols["id"] == ranked.c.id)).order_by(ranked.c.score.desc()))
+
+
+_LANGUAGES_IN_USE = text("""WITH RECURSIVE present(lang) AS (
+    SELECT min(lang) FROM posts
+    UNION ALL SELECT (SELECT min(lang) FROM posts WHERE lang > present.lang) FROM present WHERE lang IS NOT NULL)
+SELECT lang FROM present WHERE lang IS NOT NULL
+UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM posts WHERE lang IS NULL)""")
+
+
+def _pg_configs_in_use(conn: Connection) -> set[str]:
+    """The text search configurations the stored posts were indexed with: the query is read only
+    with these (a reading in a language no post has finds nothing true, but its stems can match
+    many posts of other languages that the per-post check then throws away). The distinct languages
+    come from ix_posts_lang, one index probe each."""
+    return {PG_CONFIGS.get(lang, "simple") if lang else "simple" for lang in conn.execute(_LANGUAGES_IN_USE).scalars()}
 
 
 # -- shared -------------------------------------------------------------------------------------

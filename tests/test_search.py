@@ -154,3 +154,23 @@ def test_a_pasted_article_is_linked_to_its_first_copy_and_hidden_by_unique(store
         short_linked = conn.execute(text(
             "SELECT count(*) FROM posts WHERE duplicate_of IS NOT NULL AND length(clean_text) < 100")).scalar()
     assert short_linked == 0
+
+
+def test_words_are_read_in_the_languages_of_the_stored_posts(store):
+    # PostgreSQL reads the query with the configurations of the languages present (an unused
+    # language's stems could match many posts only to be thrown away); the hits stay the same
+    base = demo_records()[0]
+    store.write_posts([replace(base, post_id="de1", lang="de", clean_text="Die Häfen im Norden sind voll."),
+                       replace(base, post_id="xx1", lang=None, clean_text="Harbours and Häfen alike.")])
+    assert {h["id"] for h in store.search("Häfen")} == {h["id"] for h in store.search("häfen", limit=50)}
+    assert _engine_ids(store, store.search("Häfen")) == {"de1", "xx1"}
+    if store.dialect == "postgresql":
+        from db.search import _pg_configs_in_use
+
+        with store.engine.connect() as conn:
+            assert _pg_configs_in_use(conn) == {"german", "simple"}
+    assert store.search("Häfen", filters=db.Filters(lang="en")) == []
+
+
+def test_an_empty_database_finds_nothing(store):
+    assert store.search("anything") == [] and store.search("anything OR else", filters=db.Filters(unique=True)) == []
