@@ -166,10 +166,15 @@ class Store:
         """Let the query planner see what a crawl added (ANALYZE): with the statistics of empty
         tables it would, say, scan by a filter's index instead of the full-text index, and SQLite
         takes the index of opening posts for article searches only once it has statistics of it.
-        SQLite samples at most 1,000 rows of each index (a quarter second at a million posts)."""
+        SQLite samples at most 1,000 rows of each index (a quarter second at a million posts).
+        PostgreSQL also moves the full-text index's pending entries (GIN fastupdate: up to 4 MB of
+        recent posts that every search scans one by one) into the index proper, as autovacuum would
+        some time later (0.15 s at 200k posts; searches 10-20% faster)."""
         with self.engine.begin() as conn:
             if self.dialect == "sqlite":
                 conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            if self.dialect == "postgresql":
+                conn.exec_driver_sql("SELECT gin_clean_pending_list('ix_posts_search_vector')")
             conn.exec_driver_sql("ANALYZE")
 
     # -- writes ------------------------------------------------------------------------------
