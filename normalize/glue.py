@@ -7,9 +7,19 @@ Precision first: a token is split only when
 - it is not part of a URL, e-mail address, @mention, #tag, path, file or domain name, hyphenated or
   apostrophe'd word, or identifier (snake_case, digits, getElementById, macOS);
 - it does not have brand casing (iPhone, eBay, YouTube, McDonald, PayPal);
+- it is not written between colons (":biggrin:", an emoji code), alone on its line (a heading or a
+  user name, "dullbananas"), nor found again in the post in another form (in an address,
+  "openbeta@community.openbeta.io", in another case, or with a plural s);
 - and either (lower-case glue, "arguedthat") both parts are frequent words, the split with the most
   likely pair wins; or (case glue, "notesNEWSru") a frequent lower-case word is followed by a word
   that starts with two capitals.
+
+Lower-case glue of two content words is where terms and misspellings look like glue, so there a
+split also needs: a one-letter half is a word of its own ("a", "i": not the "s" of "sholders"); a
+three-letter half is a common word ("car", "log"; not "sem"+"ver", "mod"+"log" of "semver",
+"modlog"); the token is not one letter away from a known word ("marketars", "causalties",
+"discused" are misspellings of "marketers", "casualties", "discussed"), nor a known word with an
+ending ("cutdowns", "clickbaiting").
 
 Lower-case glue is only split in languages without closed compounds (so never German or Dutch,
 where "Fahrradweg" is one word). Word frequencies are wordfreq's own data files, read directly
@@ -42,6 +52,15 @@ MIN_SHORT_PART_ZIPF = 5.5  # a half of one or two letters must be very common ("
 FUNCTION_WORD_ZIPF = 6.0
 MIN_RARE_PART_ZIPF = 2.0
 MIN_LEN = 5
+MIN_ONE_LETTER_PART_ZIPF = 6.0  # a half of one letter is a word ("a", "i"), not a letter ("s" 5.9)
+# A three-letter half next to a content word must be common: "sem"+"ver", "mod"+"log", "gnu"+"cash"
+# are abbreviations that make a term, not two words.
+MIN_THREE_LETTER_PART_ZIPF = 4.0
+# A token one letter away from a word at least this frequent is that word misspelt, unless a half
+# is a function word (then glue is the likelier story: "ofraid" is "of raid", not "afraid").
+MIN_TYPO_WORD_ZIPF = MIN_PART_ZIPF
+# English endings (in the other languages they only make a split rarer)
+INFLECTIONS = ("s", "es", "d", "ed", "ing", "er", "ers")
 # Tokens that look like case glue but are product or tech names.
 TECH_TAILS = frozenset(
     "OS ID IDs API APIs URL URLs HTML JSON XML SQL CSS JS PDF USB TV PC PCs DB IO UI UX HD SSD GPU CPU "
@@ -188,9 +207,43 @@ def best_split(token: str, vocab: Vocabulary) -> tuple[str, str] | None:
                 zl, zr = zl0, z
             elif zr0 >= FUNCTION_WORD_ZIPF and i >= 5 and (z := vocab.get(left, 0.0)) >= MIN_RARE_PART_ZIPF:
                 zl, zr = z, zr0
-        if zl and zr and (best is None or zl + zr > best[0]):
+        if zl and zr and (best is None or zl + zr > best[0]) and _plausible_halves(i, n - i, zl, zr):
             best = (zl + zr, i)
     return (token[: best[1]], token[best[1] :]) if best else None
+
+
+def _plausible_halves(len_left: int, len_right: int, zl: float, zr: float) -> bool:
+    """Whether halves of these lengths and frequencies read as two words: a one-letter half is a
+    word of its own ("a", "i"), a three-letter half beside a content word is a common word."""
+    if min(len_left, len_right) == 1 and (zl if len_left == 1 else zr) < MIN_ONE_LETTER_PART_ZIPF:
+        return False
+    if max(zl, zr) >= FUNCTION_WORD_ZIPF:
+        return True
+    rare = MIN_THREE_LETTER_PART_ZIPF
+    return not ((len_left == 3 and zl < rare) or (len_right == 3 and zr < rare))
+
+
+def _inflected_word(token: str, vocab: Vocabulary) -> bool:
+    """Whether `token` is a known word of six letters or more with an ending: "cutdowns",
+    "backtested", "clickbaiting" (a term the word list has in its plain form only)."""
+    for ending in INFLECTIONS:
+        stem = token[: -len(ending)]
+        if token.endswith(ending) and len(stem) >= 6 and (stem in vocab or ending == "ing" and stem + "e" in vocab):
+            return True
+    return False
+
+
+def _misspelt_word(token: str, frequent: dict[str, float]) -> bool:
+    """Whether `token` is one letter away (one dropped, added, changed, or two swapped) from a word
+    of `MIN_TYPO_WORD_ZIPF` or more: "marketars" (marketers), "causalties", "discused"."""
+    letters = set("abcdefghijklmnopqrstuvwxyz" + token)
+    cuts = [(token[:i], token[i:]) for i in range(len(token) + 1)]
+    candidates = {a + b[1:] for a, b in cuts if b}
+    candidates.update(a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1)
+    candidates.update(a + c + b[1:] for a, b in cuts if b for c in letters)
+    candidates.update(a + c + b for a, b in cuts for c in letters)
+    candidates.discard(token)
+    return any(frequent.get(w, 0.0) >= MIN_TYPO_WORD_ZIPF for w in candidates)
 
 
 def split_token(token: str, vocab: Vocabulary, lang: str) -> str | None:
@@ -207,6 +260,9 @@ def split_token(token: str, vocab: Vocabulary, lang: str) -> str | None:
         parts = best_split(lower, vocab)
         if not parts or parts[0] in COMPOUND_HEADS or parts[1] in COMPOUND_TAILS:
             return None
+        if (min(map(len, parts)) >= 3 and max(vocab.get(p) for p in parts) < FUNCTION_WORD_ZIPF
+                and (_misspelt_word(lower, vocab.frequent) or _inflected_word(lower, vocab))):
+            return None  # one word misspelt or inflected, not two: "causalties", "cutdowns"
         left = token[: len(parts[0])]
         return f"{left} {token[len(left):]}"
     if uppers == [0]:
@@ -256,7 +312,36 @@ def _unknown_words(text: str, ctx: Context, frequent: dict[str, float]) -> set[s
         for piece in mixed:
             words.update(_TOKEN.findall(piece))
     unknown = words.difference(frequent, ctx.known_names)
-    return {w for w in unknown if 5 <= len(w) <= 40 and w.lower() not in frequent}
+    known = ctx.known_names
+    return {w for w in unknown if 5 <= len(w) <= 40 and w.lower() not in frequent
+            and (not known or name_key(w) not in known)}
+
+
+def name_key(word: str) -> str:
+    """How a token is compared with the names and terms a thread uses (`known_names` hold these
+    keys): case and a plural s aside, so "SemVer" covers "semver" and "allowlists" "allowlist"."""
+    key = word.lower()
+    return key[:-1] if key[-1:] == "s" and key[-2:] != "ss" else key
+
+
+# Characters around a name on a line by itself: a heading's or a list item's marks.
+_LINE_MARKS = " \t#*-•>"
+
+
+def _written_as_name(text: str, m: re.Match[str], lowered: str) -> bool:
+    """Whether the token at `m` reads as a name or a term where it stands, not as words run
+    together: an emoji code (":biggrin:"), a line by itself (a heading or a user name: glue needs
+    running text around it), or a token the post writes again in another form (in an address,
+    another case, a plural: "openbeta@community.openbeta.io")."""
+    s, e = m.span()
+    if text[s - 1 : s] == ":" and text[e : e + 1] == ":":
+        return True
+    line_start, line_end = text.rfind("\n", 0, s) + 1, text.find("\n", e)
+    line_end = len(text) if line_end < 0 else line_end
+    if not text[line_start:s].strip(_LINE_MARKS) and not text[e:line_end].strip(_LINE_MARKS):
+        return True
+    key = name_key(m.group(0))
+    return len(re.findall(rf"(?<![^\W\d_]){re.escape(key)}", lowered)) > 1
 
 
 def split_glued_words(text: str, ctx: Context) -> str:
@@ -269,11 +354,15 @@ def split_glued_words(text: str, ctx: Context) -> str:
     # Decide per distinct word once; most posts have nothing to split and end here.
     splits: dict[str, str] = {}
     matches: list[re.Match[str]] = []
+    lowered = ""
     for word in _unknown_words(text, ctx, vocab.frequent):
         split = split_token(word, vocab, ctx.lang)
         if split is not None:
             found = _occurrences(text, word)
-            if len(found) == 1:  # a repeated token is a name or a term, not an accident
+            if len(found) != 1:
+                continue  # a repeated token is a name or a term, not an accident
+            lowered = lowered or text.lower()
+            if not _written_as_name(text, found[0], lowered):
                 splits[word] = split
                 matches += found
     if not splits:

@@ -83,11 +83,12 @@ def _clean(text: str, code: list[str], settings: Settings, known_names: frozense
 
 
 def thread_names(texts: Iterable[str]) -> frozenset[str]:
-    """Tokens that occur in the other posts of a thread: names and terms the glued-word step must
-    never split. Pass the result as `known_names` when normalizing the thread's posts."""
+    """Tokens that occur in the other posts of a thread (as `glue.name_key` writes them): names and
+    terms the glued-word step must never split. Pass the result as `known_names` when normalizing
+    the thread's posts."""
     names: set[str] = set()
     for t in texts:
-        names.update(m.group(0) for m in glue._TOKEN.finditer(t))
+        names.update(glue.name_key(m.group(0)) for m in glue._TOKEN.finditer(t))
     return frozenset(names)
 
 
@@ -95,13 +96,15 @@ _WORD = re.compile(r"[^\W\d_]{5,40}")
 
 
 def shared_words(texts: Iterable[str]) -> frozenset[str]:
-    """Words that occur in at least two of `texts` (the posts of one thread page, as HTML or text):
-    a name or a term the thread uses ("getrandom"), which the glued-word step must never split.
+    """Words that occur in at least two of `texts` (the posts of one thread page, as HTML or text; as
+    `glue.name_key` writes them): a name or a term the thread uses ("getrandom"), which the
+    glued-word step must never split.
     A word only one post has stays splittable, so the glue of that post is still repaired."""
     seen: set[str] = set()
     shared: set[str] = set()
     for text in texts:
-        words = set(_WORD.findall(text))
+        # as `glue.name_key` compares them: "allowlist" in one post and "allowlists" in another
+        words = {w[:-1] if w[-1] == "s" and w[-2] != "s" else w for w in set(_WORD.findall(text.lower()))}
         shared.update(words & seen)
         seen.update(words)
     return frozenset(shared)
