@@ -115,6 +115,12 @@ def check(engine: Engine) -> str | None:
     return revision
 
 
+def needs_upgrade(engine: Engine) -> bool:
+    """True when `upgrade` has something to apply (or Alembic must tell): without Alembic."""
+    head = _plain_head()
+    return head is None or check(engine) != head
+
+
 def upgrade(engine: Engine) -> bool:
     """Bring the database to the newest revision; True when something was applied."""
     if check(engine) == (_plain_head() or head_revision()):
