@@ -53,7 +53,12 @@ class Page:
         return self.selector.xpath(query)
 
     def absolute(self, href: str | None) -> str | None:
-        return urljoin(self.url, href.strip()) if href else None
+        if not href:
+            return None
+        known = self.memo.setdefault("absolute", {})  # a page links the same authors again and again
+        if href not in known:
+            known[href] = urljoin(self.url, href.strip())
+        return known[href]
 
     @property
     def body_text(self) -> str:
