@@ -78,3 +78,24 @@ def test_canonical_thread_url_drops_the_slug_and_answer_anchors():
     engine = StackExchange()
     assert engine.canonical_thread_url("https://superuser.com/questions/442960/windows-7?page=2#answer-9") == \
         "https://superuser.com/questions/442960"
+
+
+def test_next_page_from_the_pagination_block_or_rel_next():
+    url = "https://sailing.stackexchange.com/questions/412/why-does-my-anchor-drag"
+    assert StackExchange().next_page(Page.from_html(PAGE, url)) is None
+    paged = PAGE.replace('<div id="answers">', '<div id="answers"><div class="s-pagination">'
+                         '<a class="s-pagination--item" rel="next" href="/questions/412?page=2">Next</a></div>')
+    assert StackExchange().next_page(Page.from_html(paged, url)) == "https://sailing.stackexchange.com/questions/412?page=2"
+    linked = PAGE.replace("</head>", '<link rel="next" href="/questions/412?page=3"></head>')
+    assert StackExchange().next_page(Page.from_html(linked, url)) == "https://sailing.stackexchange.com/questions/412?page=3"
+
+
+def test_signature_fields_yield_to_overrides_and_the_date_falls_back_to_the_post():
+    page = Page.from_html(PAGE, "https://sailing.stackexchange.com/questions/412/why-does-my-anchor-drag")
+    posts = StackExchange(overrides={"author": ".//a[contains(@class,'js-post-issue')]/@href"}).thread(page).posts
+    assert [p.author for p in posts] == ["/posts/412/timeline", "/posts/415/timeline", "/posts/420/timeline"]
+    assert posts[0].author_title == "1,204"  # the fields not overridden still come from the signature
+    undated = PAGE.replace('<span title="2021-05-03 18:00:00Z" class="relativetime">then</span>',
+                           '<time itemprop="dateCreated" datetime="2021-05-03T18:00:00Z">then</time>')
+    last = StackExchange().thread(Page.from_html(undated, page.url)).posts[-1]
+    assert last.posted_at == datetime(2021, 5, 3, 18, 0, tzinfo=timezone.utc)
