@@ -250,19 +250,23 @@ def _print_hits(hits: list[dict[str, Any]], words: list[str] | None = None) -> N
 @click.option("--engine", help="force an engine instead of detecting it")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True)
 @click.option("--lang", is_flag=True, help="also detect each post's language (slower)")
-def extract(files: tuple[str, ...], url: str | None, engine: str | None, fmt: str, lang: bool) -> None:
+@click.option("--fixes", is_flag=True, help="also list what the normalizer changed in each post")
+def extract(files: tuple[str, ...], url: str | None, engine: str | None, fmt: str, lang: bool,
+            fixes: bool) -> None:
     """Run the engines and the normalizer on saved pages (plain or .gz): one JSON document a page.
 
     \b
     Example:
       forumsift extract saved/thread-page-2.html.gz --format jsonl
+      forumsift extract saved/*.html.gz --fixes --format jsonl   # every glue split, punctuation fix ...
     """
     from crawler.extract import extract_html, read_page_file  # noqa: PLC0415
 
     failed = 0
     for path in files:
         try:
-            doc = {"file": path, **extract_html(read_page_file(path), url=url, engine=engine, detect_language=lang)}
+            doc = {"file": path, **extract_html(read_page_file(path), url=url, engine=engine, detect_language=lang,
+                                                fixes=fixes)}
         except ValueError as exc:
             _fail(str(exc))
         except Exception as exc:  # noqa: BLE001 (one bad page must not stop an archive run)

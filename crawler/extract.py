@@ -41,8 +41,9 @@ def page_url(html: str) -> str | None:
 
 
 def extract_html(html: str, url: str | None = None, engine: str | None = None,
-                 detect_language: bool = False) -> dict[str, Any]:
-    """One page -> `{url, engine, title, forum_path, next_page, posts: [...]}` with clean text.
+                 detect_language: bool = False, fixes: bool = False) -> dict[str, Any]:
+    """One page -> `{url, engine, title, forum_path, next_page, posts: [...]}` with clean text;
+    `fixes=True` adds each post's normalizer fixes (as `forumsift show --fixes` lists them).
 
     A page no engine recognises, or that is a login wall / challenge / error page, comes back with
     `engine: null`, no posts and a `reason`."""
@@ -79,5 +80,6 @@ def extract_html(html: str, url: str | None = None, engine: str | None = None,
             "signature": clean.signature,
             "likes": post.likes,
             **({"lang": clean.lang} if detect_language else {}),
+            **({"fixes": [f.to_dict() for f in clean.fixes]} if fixes else {}),
         })
     return doc

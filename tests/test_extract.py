@@ -94,3 +94,14 @@ def test_posts_carry_dates_as_utc_iso(tmp_path):
     html = make_site("generic").handle(f"/discussion/110-{thread.slug}").bytes().decode()
     doc = extract_html(html, url="http://127.0.0.1/discussion/110")
     assert [p["posted_at"][:16] for p in doc["posts"]] == [p.posted_at.isoformat()[:16] for p in thread.posts]
+
+
+def test_fixes_lists_what_the_normalizer_changed_in_each_post(tmp_path):
+    thread = demo_forum().thread(107)
+    saved = _saved(tmp_path, "xenforo2", f"/threads/{thread.slug}.107/", "t.html")
+    saved.write_text(saved.read_text().replace('bbWrapper"><p>', 'bbWrapper"><p>He arguedthat it was fine . ', 1))
+    post = json.loads(_extract(str(saved), "--fixes").output)["posts"][0]
+    assert post["text"].startswith("He argued that it was fine. ")
+    glue = next(f for f in post["fixes"] if f["kind"] == "glue")
+    assert (glue["before"], glue["after"]) == ("arguedthat", "argued that") and isinstance(glue["offset"], int)
+    assert "fixes" not in json.loads(_extract(str(saved)).output)["posts"][0]
