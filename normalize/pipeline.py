@@ -17,7 +17,8 @@ from normalize.html_text import html_to_text
 from normalize.model import CleanPost, CleanQuote, RawPost
 from normalize.mt_score import mt_score
 
-VERSION = "0.3.0"
+# Stored with every post; raised whenever a change alters what the normalizer outputs.
+VERSION = "0.4.0"
 
 Step = Callable[[str, Context], str]
 
