@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures.content import demo_forum
+from fixtures.phpbb3.tapatalk import TapatalkSite
 from fixtures.server import site_engines
 from tests.conftest import scrapy_crawl, sqlite_rows
 from tests.expected import expected_posts, words
@@ -18,7 +19,20 @@ LEFT JOIN forums f ON f.id = t.forum_id
 
 @pytest.mark.parametrize("engine", site_engines())
 def test_crawl_stores_every_post_once_with_metadata(engine, serve_forum, tmp_path):
-    server = serve_forum(engine)
+    _assert_crawl_stores_every_post_once(serve_forum(engine), tmp_path)
+
+
+def test_tapatalk_board_stores_every_post_once_with_its_author(serve_forum, tmp_path):
+    """A Tapatalk-hosted phpBB board prints no profile block on a member's second post in a row:
+    the author (and rank) still come with it, and shortened links read whole."""
+    _assert_crawl_stores_every_post_once(serve_forum(TapatalkSite()), tmp_path)
+    pairs = [(a, b) for t in demo_forum().threads() for a, b in zip(t.posts, t.posts[1:]) if a.author is b.author]
+    assert pairs, "the fixture content has no member posting twice in a row"
+    urls = sqlite_rows(tmp_path / "forum.db", "SELECT DISTINCT profile_url FROM authors")
+    assert urls and all(u.startswith("http://127.0.0.1:") for (u,) in urls), urls
+
+
+def _assert_crawl_stores_every_post_once(server, tmp_path) -> None:
     db = tmp_path / "forum.db"
     run = scrapy_crawl(server.url, f"sqlite:///{db}")
     assert run.returncode == 0, run.stderr[-3000:]
@@ -65,8 +79,9 @@ def test_second_crawl_changes_no_row_counts(serve_forum, tmp_path):
     assert first["posts"] == len(demo_forum().posts())
 
 
-def test_quotes_signatures_and_edits_are_kept_apart(serve_forum, tmp_path):
-    server = serve_forum("xenforo2")
+@pytest.mark.parametrize("engine", ["xenforo2", "invision4"])
+def test_quotes_signatures_and_edits_are_kept_apart(engine, serve_forum, tmp_path):
+    server = serve_forum(engine)
     db = tmp_path / "forum.db"
     assert scrapy_crawl(server.url, f"sqlite:///{db}").returncode == 0
     forum = demo_forum()

@@ -159,10 +159,10 @@ class PhpBB3(_PhpBBCommon):
     def parse_post(self, node: Selector, page: Page) -> RawPost | None:
         post = super().parse_post(node, page)
         if post is not None and post.author is None:
-            self._author_from_post_data(post, node)
+            self._author_from_post_data(post, node, page)
         return post
 
-    def _author_from_post_data(self, post: RawPost, node: Selector) -> None:
+    def _author_from_post_data(self, post: RawPost, node: Selector, page: Page) -> None:
         """Tapatalk leaves out the profile block of a member's consecutive posts; the post's data
         script still names the author."""
         script = first_text(node, ".//script[contains(., 'POST_AUTHOR')]/text()")
@@ -175,7 +175,7 @@ class PhpBB3(_PhpBBCommon):
             post.author = str(data["POST_AUTHOR"])
             post.author_id = str(data.get("POSTER_ID") or "") or None
             url = str(data.get("U_POST_AUTHOR") or "").replace("&amp;", "&")
-            post.author_url = url or None
+            post.author_url = page.absolute(url) if url else None  # as the profile block's link
 
     def forum_links(self, page: Page) -> list[str]:
         return [self._strip_sid(u) for u in super().forum_links(page)]
