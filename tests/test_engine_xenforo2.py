@@ -177,6 +177,17 @@ _UNFURL = """<div class="bbCodeBlock bbCodeBlock--unfurl    js-unfurl fauxBlockL
 \t\t\t\tsupport.example.com</div></div></div></div>"""
 
 
+def test_embeds_on_the_fixture_keep_the_link_title_not_their_chrome(site):
+    """The fixture's link card (thread 109, quoted on its second page) and embedded videos with
+    their "View: URL" line: the card's title and link stay, its snippet and host and the View line
+    go, in posts and in quotes."""
+    thread = demo_forum().thread(109)
+    posts = [p for n in (1, 2) for p in XenForo2().thread(fetch(site, site.thread_url(thread, n))).posts]
+    htmls = [p.body_html for p in posts] + [q.html for p in posts for q in p.quotes]
+    assert sum("bbMediaWrapper" in h for h in htmls) >= 2 and sum("Standing rigging checklist" in h for h in htmls) == 2
+    assert not [h for h in htmls if "View:" in h or "What the linked page" in h or "example.org</" in h]
+
+
 def test_a_link_preview_card_keeps_the_link_not_the_linked_pages_snippet(site):
     thread = demo_forum().thread(105)
     html = site.handle(site.thread_url(thread)).bytes().decode().replace('<div class="bbWrapper">', '<div class="bbWrapper">' + _UNFURL, 1)

@@ -20,6 +20,12 @@ from datetime import datetime
 
 from crawler.engines.base import Engine, Page, first_text, to_int
 
+# what embeds add around a link or a video, in posts and in quotes alike: a link's preview card keeps
+# the link (its title), not the linked page's snippet and host; the "View: URL" line some forums
+# print under an embedded video or post goes
+_EMBED_CHROME = (".bbCodeBlock--unfurl .contentRow-figure, .bbCodeBlock--unfurl .contentRow-snippet, "
+                 ".bbCodeBlock--unfurl .contentRow-minor, .bbMediaWrapper + i:contains('View:'), "
+                 ".bbMediaJustifier + i:contains('View:'), .bbOembed + i:contains('View:')")
 _QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' bbCodeBlock--quote ')]"
 
 
@@ -49,11 +55,10 @@ class XenForo2(Engine):
         "quote_author_text": ".bbCodeBlock-title",
         "quote_post_id_attr": "@data-source || .bbCodeBlock-sourceJump::attr(data-content-selector)",
         "quote_body": ".bbCodeBlock-expandContent || .bbCodeBlock-content",
-        "remove": ".bbCodeBlock-expandLink, .bbCodeBlock-shrinkLink, .bbCodeSpoiler-button, "
-                  # a link's preview card keeps the link (its title), not the linked page's snippet and host
-                  ".bbCodeBlock--unfurl .contentRow-figure, .bbCodeBlock--unfurl .contentRow-snippet, "
-                  ".bbCodeBlock--unfurl .contentRow-minor, script, style, "
+        "remove": ".bbCodeBlock-expandLink, .bbCodeBlock-shrinkLink, .bbCodeSpoiler-button, script, style, "
+                  f"{_EMBED_CHROME}, "
                   ".cv-attach-exif",  # an EXIF add-on's "Join to see EXIF info" line under images
+        "quote_remove": _EMBED_CHROME,
         "signature": "aside.message-signature .bbWrapper || .message-signature",
         "likes": ".reactionsBar-link",
         # "#21": XF 2.2+ put a share icon link (same href, no text) before it, 2.0/2.1 only the number
