@@ -42,6 +42,15 @@ def test_forum_lists(site):
     assert engine.next_page(page) == "http://127.0.0.1/forumdisplay.php?fid=2&page=2"
 
 
+def test_smilies_leave_no_name_in_posts_or_quotes(site):
+    """MyBB writes a smilie's name ("Smile") as its alt; other engines' smilies carry the code typed
+    (":)") or the emoji, which the normalizer keeps. A name is no part of the post."""
+    posts = [p for n in (1, 2, 3, 4) for p in MyBB().thread(fetch(site, f"/showthread.php?tid={LONG.thread_id}&page={n}")).posts]
+    htmls = [p.body_html for p in posts] + [q.html for p in posts for q in p.quotes]
+    assert "smilie" in site.handle(f"/showthread.php?tid={LONG.thread_id}").bytes().decode()
+    assert any(p.quotes for p in posts) and not [h for h in htmls if "smilie" in h or "Smile" in h]
+
+
 def _post_page(post_date: str, nav: str = "") -> Page:
     html = ('<script src="jscripts/general.js?ver=1827"></script>' + nav +
             '<div id="posts"><div class="post" id="post_9"><div class="post_author"><div class="author_information">'

@@ -6,7 +6,7 @@ multipage) and inc/functions.php `my_date`: posts `div.post#post_{pid}` in `div#
 `.author_information .largetext a`, title `.author_information span.smalltext`, position
 `.post_head .float_right a` ("#3"), body `div.post_body#pid_{pid}`, quotes
 `blockquote.mycode_quote > cite` ("<span> (DATE)</span>X Wrote:" + a jump link to the post),
-`div.signature`, edit note `span.edited_post` ("(This post was last modified: DATE by X.)").
+`div.signature`, smilies `img.smilie` (alt and title are the smilie's name, "Smile"), edit note `span.edited_post` ("(This post was last modified: DATE by X.)").
 Dates are text only; relative ones ("Today", "Yesterday", "5 minutes ago") carry the absolute date
 in a `span[title]`, with the time after it. URLs: `showthread.php?tid=N&page=2` or `thread-N-page-2.html`.
 """
@@ -35,9 +35,10 @@ class MyBB(Engine):
         "quote": ".//blockquote[not(ancestor::blockquote)]",
         "quote_author_text": "./cite/text()[normalize-space()][1]",
         "quote_post_id_attr": "./cite/a/@href",
-        "quote_remove": "./cite",
+        "quote_remove": "./cite, img.smilie",
         "signature": "div.signature",
-        "remove": "script, style",
+        # a smilie's alt is its name ("Smile", "Big Grin"), not the code typed (":)"): it says nothing
+        "remove": "script, style, img.smilie",
         "position": ".post_head .float_right a || .post_head strong a[href*='#pid']",
         "title": "(//div[@class='navigation'])[1]/span[@class='active'] || (//td[contains(@class, 'thead')]//strong)[1]",
         # the breadcrumb's own page-jump popup (`.pagination_breadcrumb`) is the forum's pagination
