@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -160,7 +161,7 @@ _XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() splits 
 _XPATH_CLASS_STEP = re.compile(r"\.//(\*|[a-z][a-z0-9]*)(\[contains\(concat\(' ', normalize-space\(@class\), ' '\), "
                                r"' ([^' ]+) '\)\])(/.*)?$")
 _CLASSED = etree.XPath("descendant-or-self::*[@class]")
-_scope: "_ClassIndex | None" = None  # the post being read, while `parse_post` runs
+_reading = threading.local()  # .post: the `_ClassIndex` of the post `parse_post` reads in this thread
 _wanted: set[str] = set()  # the class tokens plans ask for: only these are listed
 
 
@@ -261,12 +262,12 @@ def _by_class(root: Any) -> dict[str, list[Any]]:
 @contextmanager
 def _indexed(node: Selector) -> Iterator[None]:
     """Field selectors run on `node` within the block use its class index (see `_ClassIndex`)."""
-    global _scope  # noqa: PLW0603 (one post is read at a time; the scope ends with the block)
-    outer, _scope = _scope, _ClassIndex(node.root)
+    outer = getattr(_reading, "post", None)
+    _reading.post = _ClassIndex(node.root)
     try:
         yield
     finally:
-        _scope = outer
+        _reading.post = outer
 
 
 def _matches(node: Selector | Page, query: str) -> list[Any]:
@@ -276,8 +277,9 @@ def _matches(node: Selector | Page, query: str) -> list[Any]:
     root = node.selector.root if isinstance(node, Page) else node.root
     if not hasattr(root, "xpath"):
         return []
-    if _scope is not None and root is _scope.root:
-        found = _scope.matches(query)
+    post = getattr(_reading, "post", None)
+    if post is not None and root is post.root:
+        found = post.matches(query)
         if found is not None:
             return found
     found = _compiled(query)(root)
