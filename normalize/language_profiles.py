@@ -17,7 +17,6 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 
-
 DENSE_FROM = 8  # languages an n-gram is in from which its row is kept whole (faster to apply)
 
 

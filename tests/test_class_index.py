@@ -8,8 +8,7 @@ from contextlib import contextmanager
 import pytest
 from parsel import Selector
 
-import crawler.engines.base as base
-from crawler.engines import get_engine
+from crawler.engines import base, get_engine
 from fixtures.server import site_engines
 from tests.fixture_pages import site_pages
 

@@ -220,7 +220,7 @@ def _xpath_class_plan(query: str) -> _Plan | None:
 class _ClassIndex:
     """The elements of one post container (itself included) by class token, in document order."""
 
-    __slots__ = ("root", "_by_class", "_listed")
+    __slots__ = ("_by_class", "_listed", "root")
 
     def __init__(self, root: Any):
         self.root = root
