@@ -11,7 +11,9 @@ one run:
 
 It prints pages/s and posts/s of (a) and (b), the ratio (b)/(a), the peak memory of each crawl (its
 process and page workers together: RSS and PSS) and its RSS over time, the server's own page rate,
-and checks that every post of the generated forum is in the database exactly once. Both crawls run
+the CPU time one thread page takes to parse, to read with the engine and to normalize (measured in
+this process without a profiler), and checks that every post of the generated forum is in the
+database exactly once. Both crawls run
 with the same local-run settings (`LOCAL_RUN`).
 
 Page rates depend on what else the machine runs; CPU time per page does much less, so it is printed
@@ -274,6 +276,31 @@ def _method_line(path: str, cls: str, method: str) -> int:
     return -1
 
 
+def reading_split(site: Any, paths: list[str], engine_name: str, pages: int = 300,
+                  rounds: int = 3) -> dict[str, float]:
+    """CPU ms a thread page takes to parse, to read with the engine and to normalize, in this process
+    (no profiler: cProfile's charge on every Python call moves the shares of code made of many small
+    calls), over the first `pages` of the thread pages `paths`, the fastest of `rounds`."""
+    from crawler.engines import Page, get_engine  # noqa: PLC0415
+    from crawler.page_reader import clean_posts  # noqa: PLC0415
+
+    engine = get_engine(engine_name)
+    htmls = [(path, site.handle(path).bytes().decode("utf-8")) for path in paths[:pages]]
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        t0 = time.process_time()
+        parsed = [Page.from_html(html, "http://127.0.0.1" + path) for path, html in htmls]
+        t1 = time.process_time()
+        threads = [engine.thread(page) for page in parsed]
+        t2 = time.process_time()
+        for thread in threads:
+            clean_posts(thread.posts, thread.title, True)
+        t3 = time.process_time()
+        for part, seconds in (("parse", t1 - t0), ("engine", t2 - t1), ("normalize", t3 - t2)):
+            best[part] = min(best.get(part, float("inf")), 1000 * seconds / max(len(htmls), 1))
+    return best
+
+
 def stored_counts(db_url: str) -> tuple[int, int, int]:
     """(posts, distinct engine post ids, threads) in the database."""
     from sqlalchemy import text  # noqa: PLC0415
@@ -321,12 +348,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the work folder (logs, database, profile)")
     args = ap.parse_args(argv)
 
+    from fixtures.content import pages  # noqa: PLC0415
     from fixtures.generated import GeneratedForum, page_paths  # noqa: PLC0415
     from fixtures.server import make_site  # noqa: PLC0415
 
     work = Path(tempfile.mkdtemp(prefix="forumsift-bench-"))
     forum = GeneratedForum(args.threads, args.seed)
-    paths = page_paths(make_site(args.engine, forum))
+    site = make_site(args.engine, forum)
+    paths = page_paths(site)
+    # page_paths lists the index, the thread lists, then the thread pages
+    thread_paths = paths[1 + sum(pages(f.threads, forum.threads_per_page) for f in forum.forums()):]
     expected_posts = forum.post_total()
     paths_file = work / "paths.txt"
     paths_file.write_text("".join(p + "\n" for p in paths), encoding="utf-8")
@@ -402,6 +433,9 @@ def main(argv: list[str] | None = None) -> int:
         if run.returncode != 0:
             ok = False
             print(f"{run.label} exited with {run.returncode}:\n{run.log_tail}")
+    split = reading_split(site, thread_paths, args.engine)
+    print(f"reading a thread page, CPU in one process without a profiler (first 300 thread pages, fastest of 3): "
+          f"parse {split['parse']:.1f} ms, engine {split['engine']:.1f} ms, normalize {split['normalize']:.1f} ms")
     if breakdown:
         total, groups = breakdown
         print(f"where the full crawl's time goes (cProfile, first {args.profile_pages} pages read in the crawl "
