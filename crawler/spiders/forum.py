@@ -190,6 +190,7 @@ class ForumSpider(scrapy.Spider):
         return planner
 
     def closed(self, reason: str) -> None:
+        gc.unfreeze()  # a process that runs several crawls (tests, a script) can collect this one's objects
         if self.reader is not None:
             self.reader.close()
         if self.settings.get("JOBDIR"):
