@@ -4,7 +4,9 @@ Builds a database of synthetic posts through the real write path (`Store.write_p
 BATCH posts, raw HTML compressed, FTS5 fed one statement per batch / generated tsvector), then
 times five typical queries, each with QUERY_RUNS different words of middling frequency (thousands of
 matches each at a million posts, of which the newest db.search.CANDIDATES are ranked), and prints
-posts/s and latency p50/p95 per query.
+posts/s and latency p50/p95 per query. Ingest is also given per CPU second of this process and, for
+a PostgreSQL server on this machine, of the server process doing the writes (read from /proc):
+steadier than wall-clock rates on a shared machine.
 
 Post lengths follow a log-normal distribution (median about 55 words, a long tail of several
 hundred), words are drawn from wordfreq's English list by their real frequency, 20 posts a thread.
