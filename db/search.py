@@ -1,7 +1,7 @@
 """Ranked full-text search over posts (or articles) with filters, per dialect.
 
 SQLite: the FTS5 table `posts_fts` (text and thread title), ranked by bm25 with the title counting
-double, snippets by FTS5's `snippet()`. PostgreSQL: the generated `posts.search_vector`, matched by
+half as much as the text, snippets by FTS5's `snippet()`. PostgreSQL: the generated `posts.search_vector`, matched by
 the user's words read with every language configuration the posts were indexed with (a German post
 is indexed with German stems, so "Häfen" must be read the German way too), ranked by `ts_rank`,
 snippets by `ts_headline`. Both read the same query language: words (all must match), "quoted
@@ -133,7 +133,10 @@ def search(conn: Connection, query: str, filters: Filters | None = None, limit: 
 def _sqlite_search(filters: Filters, limit: int) -> Select:
     fts = table("posts_fts", column("rowid"))
     match = text("posts_fts MATCH :q")
-    rank = literal_column("bm25(posts_fts, 1.0, 2.0)")
+    # FTS5's bm25 divides by the length of the whole row, title and text together: a title weighted
+    # above the text ranked every short reply under a thread's title above the long opening post
+    # that says the words itself ("envoy" found the article last). At half weight, a post's own words win.
+    rank = literal_column("bm25(posts_fts, 1.0, 0.5)")
     # rank the newest CANDIDATES matches (FTS5 reads them newest first and stops there), join
     # the rest and make snippets for the best few only
     narrow, narrow_cols = source(filters, minimal=True)

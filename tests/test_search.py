@@ -72,6 +72,19 @@ def test_title_words_find_the_thread_s_posts(filled):
     assert {h["title"] for h in hits} == {thread.thread_title}
 
 
+def test_a_post_that_says_the_words_ranks_above_replies_under_the_same_title(filled):
+    # The demo's news thread: its title says "envoy", and so does the long opening post, while the
+    # short replies below it don't. A title may help, but a post's own words must win.
+    records = demo_records()
+    opening = next(r for r in records if "envoy" in r.thread_title.lower() and r.position == 1)
+    assert "envoy" in opening.clean_text.lower()
+    replies = [r for r in records if r.thread_title == opening.thread_title and "envoy" not in r.clean_text.lower()]
+    assert replies and all(len(r.clean_text) < len(opening.clean_text) for r in replies)
+    for query in ("envoy", "harbour talks"):
+        hits = filled.search(query, limit=10)
+        assert _engine_ids(filled, hits[:1]) == {opening.post_id}, query
+
+
 def test_filters_narrow_the_hits(filled):
     records = demo_records()
     word = "last"  # in many posts, and no stopword (PostgreSQL does not index stopwords)
