@@ -26,23 +26,25 @@ instead of failing every page.
 """
 from __future__ import annotations
 
-import asyncio
-import ctypes
 import gc
 import logging
-import multiprocessing
 import signal
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import normalize
 from crawler.engines import Engine, Page, ThreadPage, get_engine
 from crawler.pagecheck import not_a_forum_reason
 from normalize.model import CleanPost, RawPost
+
+# asyncio, multiprocessing and concurrent.futures (~19 ms of imports) load only when a crawl makes a
+# PageReader: `forumsift extract` imports this module for `clean_posts` alone
+if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import ProcessPoolExecutor
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +124,8 @@ def _worker_init() -> None:
     # Ctrl-C reaches the whole process group: the crawl process stops the crawl, the workers wait
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    import ctypes  # noqa: PLC0415
+
     try:  # die with the crawl process, even when it is killed (SIGKILL) and cannot shut us down
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -130,6 +134,8 @@ def _worker_init() -> None:
 
 
 def _asyncio_loop_running() -> bool:
+    import asyncio  # noqa: PLC0415
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -141,6 +147,8 @@ class PageReader:
     """Reads thread pages in `workers` worker processes, or in this process when `workers` is 0."""
 
     def __init__(self, workers: int, detect_language: bool = True):
+        import multiprocessing  # noqa: PLC0415
+
         self.workers = max(0, workers)
         if self.workers and "forkserver" not in multiprocessing.get_all_start_methods():
             logger.info("forumsift: no forkserver on this platform; thread pages are read in the crawl process")
@@ -156,6 +164,9 @@ class PageReader:
             self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing  # noqa: PLC0415
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
         context = multiprocessing.get_context("forkserver")
         # nothing preloaded: the forkserver's copy of the modules (32 MB) counted again in each worker's
         # RSS and was shared little (PSS 15 MB); a worker imports them itself, ~0.5 s once per pool
@@ -170,6 +181,9 @@ class PageReader:
         workers were not started."""
         if (self._pool is None and self._retiring is None) or not _asyncio_loop_running():
             return _read_job(spec, job, self.detect_language)  # Twisted's own reactors cannot await a future
+        import asyncio  # noqa: PLC0415
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
         pool = await self._current_pool()
         try:
             return await asyncio.wrap_future(pool.submit(_read_job, spec, job, self.detect_language))
@@ -181,6 +195,8 @@ class PageReader:
     async def _current_pool(self) -> ProcessPoolExecutor:
         """The pool for the next page; after `PAGES_PER_WORKER` pages a fresh one, started once
         the last one has read its pages and exited (never two workers' memory at once)."""
+        import asyncio  # noqa: PLC0415
+
         if self._pool is not None and self._pages >= PAGES_PER_WORKER * self.workers:
             old, self._pool = self._pool, None
             self._retiring = asyncio.get_running_loop().run_in_executor(None, old.shutdown)
