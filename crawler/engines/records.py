@@ -380,14 +380,12 @@ def _index(body: Any) -> _PageIndex:
 
 def _marker(el: Any, length: int) -> str | None:
     """'author' or 'date' when `el` looks like one in a post header."""
-    attrib = el.attrib
-    if el.tag == "time" or (attrib and not _DATE_ATTR_SET.isdisjoint(attrib.keys())
-                            and any(el.get(a) for a in _DATE_ATTRS)):
+    if el.tag == "time" or (not _DATE_ATTR_SET.isdisjoint(el.keys()) and any(el.get(a) for a in _DATE_ATTRS)):
         return "date"
     if length == 0 or length > 60:
         return None
     cls = el.get("class") or ""
-    user_cls = cls and _USER_CLASS.search(cls) and not _USER_STANDING.search(cls)
+    user_cls = cls and _user_class(cls)
     if el.tag == "a":
         href = el.get("href") or ""
         if _USER_HREF.search(href) or el.get("rel") == "author" or (user_cls and length < 40):
@@ -399,9 +397,22 @@ def _marker(el: Any, length: int) -> str | None:
         return "date"
     if el.get("title") and _DATE_TEXT.search(el.get("title") or "") and length < 45:
         return "date"
-    if length < 30 and _DATE_CLASS.search(cls) and _DIGIT.search(el.text_content()):
+    if length < 30 and cls and _date_class(cls) and _DIGIT.search(el.text_content()):
         return "date"
     return None
+
+
+# a page repeats a few hundred class strings over thousands of elements (long utility-class lists
+# among them): each is searched once
+@lru_cache(maxsize=4096)
+def _user_class(cls: str) -> bool:
+    """True when a class attribute calls its element the user's name (not the user's rank)."""
+    return bool(_USER_CLASS.search(cls)) and not _USER_STANDING.search(cls)
+
+
+@lru_cache(maxsize=4096)
+def _date_class(cls: str) -> bool:
+    return _DATE_CLASS.search(cls) is not None
 
 
 def _key(el: Any) -> tuple[str, tuple[str, ...]]:
@@ -614,6 +625,19 @@ def behind_a_wall(rec: Record) -> bool:
     return rec.body is not None and rec.body.tag != "meta" and bool(_WALL_FORM(rec.body))
 
 
+_QUOTES_XPATH = etree.XPath(_QUOTES)
+
+
+@lru_cache(maxsize=4096)
+def _signature_class(cls: str) -> bool:
+    return _SIGNATURE_CLASS.search(cls) is not None
+
+
+@lru_cache(maxsize=4096)
+def _chrome_class(cls: str) -> bool:
+    return _CHROME_CLASS.search(cls) is not None
+
+
 def body_parts(rec: Record) -> tuple[str, list[tuple[str | None, str | None, str]], str | None]:
     """The record's body HTML without quotes, signature and chrome; its quotes; its signature HTML."""
     source = rec.body if rec.body is not None else rec.node
@@ -624,28 +648,32 @@ def body_parts(rec: Record) -> tuple[str, list[tuple[str | None, str | None, str
     # deepcopy loses identity: mark nested records and chrome by their position in the original tree
     originals = list(source.iter())
     copies = list(root.iter())
-    drop = [c for o, c in zip(originals, copies) if id(o) in nested_ids or (rec.body is None and o in rec.chrome)]
+    chrome = set(rec.chrome) if rec.body is None else set()
+    drop = [c for o, c in zip(originals, copies) if id(o) in nested_ids or o in chrome]
+    dropped = set(drop)
     signature = None
     for o, c in zip(originals, copies):
-        if not isinstance(o.tag, str) or c in drop:
+        if not isinstance(o.tag, str) or c in dropped:
             continue
         cls = o.get("class") or ""
-        if _SIGNATURE_CLASS.search(cls):
+        if cls and _signature_class(cls):
             signature = signature or _inner_html(c)
             drop.append(c)
-        elif o.tag in _SKIP or (rec.body is None and (o.tag in _CHROME_TAGS or _CHROME_CLASS.search(cls))):
+            dropped.add(c)
+        elif o.tag in _SKIP or (rec.body is None and (o.tag in _CHROME_TAGS or (cls and _chrome_class(cls)))):
             drop.append(c)
+            dropped.add(c)
     for c in drop:
         _remove(c)
     if signature is None and rec.body is not None:  # a signature next to the body, in the record
         nested = set(rec.nested)
         for el in rec.node.iterdescendants():
-            if isinstance(el.tag, str) and _SIGNATURE_CLASS.search(el.get("class") or "") and not (
+            if isinstance(el.tag, str) and _signature_class(el.get("class") or "") and not (
                     set(el.iterancestors()) & nested):
                 signature = _inner_html(el)
                 break
     quotes = []
-    for q in root.xpath(_QUOTES):
+    for q in _QUOTES_XPATH(root):
         quotes.append(_quote(q))
         _remove(q)
     return _inner_html(root), quotes, signature
