@@ -31,6 +31,22 @@ def test_relative_and_foreign_dates_go_through_dateparser():
                             timezone_name="Europe/Berlin") == datetime(2015, 12, 21, 8, 30, tzinfo=timezone.utc)
 
 
+def test_english_time_ago_is_read_without_dateparser_and_agrees_with_it():
+    leap = datetime(2024, 2, 29, 23, 59, tzinfo=timezone.utc)  # a year back has no Feb 29
+    for unit in dates._AGO_UNITS:
+        for form in ("{n}{unit}", "{n} {unit}", "{n}{unit} ago", "{n} {unit} ago"):
+            for n in (1, 7, 12, 59):
+                text = form.format(n=n, unit=unit)
+                for base in (FETCHED, leap):
+                    quick = dates.quick_ago(text, base)
+                    assert quick is not None, text
+                    assert quick == dates._dateparser(text, ("en",), base, "UTC"), (text, base)
+                    assert dates.parse_text(text, ["en"], relative_base=base) == quick
+    for text in ("1w", "2 w ago", "0 days ago", "2 Years Ago", "Updated 7mo", "a year ago", "2"):
+        assert dates.quick_ago(text, FETCHED) is None, text  # left to dateparser ("1w" it does not read)
+    assert dates.parse_text("1w", ["en"], relative_base=FETCHED) is None
+
+
 def test_machine_dates():
     assert dates.parse_machine("2015-12-21T09:30:00+0700") == datetime(2015, 12, 21, 2, 30, tzinfo=timezone.utc)
     assert dates.parse_machine("1450690200") == datetime(2015, 12, 21, 9, 30, tzinfo=timezone.utc)

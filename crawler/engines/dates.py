@@ -49,10 +49,37 @@ def parse_text(text: str | None, languages: list[str] | None = None,
     quick = quick_parse(cleaned, timezone_name or "UTC", english=english) if english or "en" in languages else None
     if quick:
         return quick
+    base = (relative_base or datetime.now(timezone.utc)).replace(microsecond=0, second=0)
+    if english and (timezone_name or "UTC") == "UTC":
+        ago = quick_ago(cleaned, base)
+        if ago:
+            return ago
     parsed = _dateparser(cleaned, tuple(languages) if languages else None,
-                         (relative_base or datetime.now(timezone.utc)).replace(microsecond=0, second=0),
-                         timezone_name or "UTC")
+                         base, timezone_name or "UTC")
     return parsed
+
+
+# "2 years ago", "3y", "5 min": the units dateparser's English reads as that much before the page's
+# fetch time (not "w": it reads no "1w"); tests/test_dates.py checks every form against dateparser
+_AGO_UNITS = {
+    **dict.fromkeys(("y", "yr", "year", "years"), "years"), **dict.fromkeys(("mo", "month", "months"), "months"),
+    **dict.fromkeys(("wk", "week", "weeks"), "weeks"), **dict.fromkeys(("d", "day", "days"), "days"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "seconds"),
+}
+_AGO_TEXT = re.compile(r"([1-9]\d?) ?(" + "|".join(sorted(_AGO_UNITS, key=len, reverse=True)) + r")(?: ago)?")
+
+
+def quick_ago(text: str, base: datetime) -> datetime | None:
+    """An English time-ago in UTC ("2 years ago", "3y", "5 min") read without dateparser, whose first
+    use in a process costs a fifth of a second: the same moment it gives, `base` minus that much."""
+    m = _AGO_TEXT.fullmatch(text)
+    if not m:
+        return None
+    from dateutil.relativedelta import relativedelta  # noqa: PLC0415 (dateparser's own arithmetic)
+
+    return base.astimezone(timezone.utc) - relativedelta(**{_AGO_UNITS[m.group(2)]: int(m.group(1))})
 
 
 @lru_cache(maxsize=4096)
