@@ -220,10 +220,13 @@ def _pg_search(conn: Connection, query: str, filters: Filters, limit: int) -> Se
     ranked = (select(candidates.c.id, candidates.c.tsq, rank.label("score"))
               .order_by(rank.desc()).limit(limit).subquery("ranked"))
     from_, cols = source(filters)
-    options = (f"StartSel={HIGHLIGHT}, StopSel={HIGHLIGHT}, MaxWords={SNIPPET_WORDS}, MinWords=10, "
+    # MinWords is what a post matched by its thread's title alone shows: its start, as long as FTS5's
+    options = (f"StartSel={HIGHLIGHT}, StopSel={HIGHLIGHT}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS - 4}, "
                "MaxFragments=1, FragmentDelimiter=…")
     headline = func.ts_headline(_pg_config(cols["lang"]), cols["clean_text"], ranked.c.tsq, options)
-    return (select(*(cols[c].label(c) for c in HIT_COLUMNS), headline.label("snippet"), ranked.c.score)
+    # the text comes along for the best few only, to mark the snippet's cuts (`_hit`)
+    return (select(*(cols[c].label(c) for c in HIT_COLUMNS), headline.label("snippet"), ranked.c.score,
+                   cols["clean_text"].label("text"))
             .select_from(ranked.join(from_, cols["id"] == ranked.c.id)).order_by(ranked.c.score.desc()))
 
 
@@ -257,5 +260,17 @@ def _hit(row: Mapping[str, Any]) -> dict[str, Any]:
     hit = {c: row[c] for c in HIT_COLUMNS}
     hit["posted_at"] = utc_or_none(hit["posted_at"])
     hit["snippet"] = " ".join((row["snippet"] or "").split())
+    if "text" in row:
+        hit["snippet"] = _mark_cuts(hit["snippet"], row["text"] or "")
     hit["score"] = round(float(row["score"] or 0), 4)
     return hit
+
+
+def _mark_cuts(snippet: str, text: str) -> str:
+    """`snippet` with "…" where it starts after the text's start or ends before its end, as FTS5's
+    snippet() writes it (PostgreSQL's ts_headline marks no cut, and starts a fragment at a match)."""
+    bare = snippet.replace(HIGHLIGHT, "")
+    whole = " ".join(text.replace(HIGHLIGHT, "").split())
+    if not bare:
+        return snippet
+    return ("" if whole.startswith(bare) else "…") + snippet + ("" if whole.endswith(bare) else "…")

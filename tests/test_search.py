@@ -66,6 +66,26 @@ def test_hits_are_ranked_and_carry_highlighted_snippets(filled):
         assert hit["posted_at"].tzinfo is not None
 
 
+def test_snippets_mark_where_the_text_was_cut_and_title_matches_show_the_post_s_start(filled):
+    # On PostgreSQL ts_headline marked no cut ("…the envoy … can still" read as the whole post),
+    # dropped words before the first match without saying so, and gave a post matched by its
+    # thread's title only ten words; FTS5's snippet() marks both ends with "…".
+    with filled.engine.connect() as conn:
+        texts = dict(conn.execute(text("SELECT id, clean_text FROM posts")).all())
+    for query in ("harbour", "Winter maintenance"):
+        hits = filled.search(query, limit=100)
+        assert hits, query
+        for hit in hits:
+            snippet = hit["snippet"]
+            bare = snippet.replace("**", "").strip("…")
+            whole = " ".join(texts[hit["id"]].replace("**", "").split())
+            assert bare and bare in whole, (query, snippet)
+            assert snippet.startswith("…") == (not whole.startswith(bare)), (query, snippet)
+            assert snippet.endswith("…") == (not whole.endswith(bare)), (query, snippet)
+            if "**" not in snippet:  # matched by the title only: the post's start, not ten words of it
+                assert len(bare.split()) >= min(15, len(whole.split())), (query, snippet)
+
+
 def test_title_words_find_the_thread_s_posts(filled):
     thread = next(r for r in demo_records() if r.thread_title.startswith("Winter maintenance"))
     hits = filled.search("Winter maintenance", limit=500)
