@@ -106,11 +106,21 @@ def _crawl_with_progress(url: str, db_url: str, settings: dict[str, Any], spider
         return run_crawl(url, db_url, settings, spider_args, on_progress=on_progress)
 
 
+def _post_counts(s: dict[str, Any]) -> str:
+    """What became of the posts read: new, changed, and (when any) unchanged, so that the parts add up
+    to the posts read; and posts gone from a re-read page, flagged deleted."""
+    counts = f"{s.get('forumsift/posts_stored', 0)} new, {s.get('forumsift/posts_updated', 0)} changed"
+    if s.get("forumsift/posts_unchanged"):  # an incremental crawl re-reads a grown thread's last stored page
+        counts += f", {s['forumsift/posts_unchanged']} unchanged"
+    if s.get("forumsift/posts_deleted"):
+        counts += f"; {s['forumsift/posts_deleted']} gone from the forum, flagged deleted"
+    return counts
+
+
 def _summary(result: Any, db_url: str) -> None:
     s = result.stats
     click.echo(f"crawl {result.finish_reason}: {result.pages} pages, {s.get('forumsift/threads_found', 0)} threads, "
-               f"{s.get('forumsift/posts_found', 0)} posts ({s.get('forumsift/posts_stored', 0)} new, "
-               f"{s.get('forumsift/posts_updated', 0)} changed) in {result.seconds:.1f} s "
+               f"{s.get('forumsift/posts_found', 0)} posts ({_post_counts(s)}) in {result.seconds:.1f} s "
                f"({result.pages / max(result.seconds, 1e-6):.1f} pages/s) into {db_url}")
     skipped = {k.split("/", 1)[1]: v for k, v in s.items()
                if k.startswith("forumsift/") and any(w in k for w in ("not_", "skipped", "empty", "too_", "trap"))}

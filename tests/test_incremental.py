@@ -13,7 +13,7 @@ import pytest
 from fixtures.changes import CHANGES, demo_forum_after
 from fixtures.content import demo_forum, pages
 from fixtures.server import serve
-from tests.conftest import scrapy_crawl, sqlite_rows
+from tests.conftest import forumsift, scrapy_crawl, sqlite_rows
 
 
 def stat(run, name: str) -> int:
@@ -131,3 +131,19 @@ def test_full_fetches_every_page_again(first_crawl, tmp_path):
     assert stat(full, "threads_new") == len(demo_forum().threads())  # full: every thread, whole
     forum = demo_forum()
     assert len(thread_pages(server.site.requests)) == sum(pages(t.posts, forum.posts_per_page) for t in forum.threads())
+
+
+def test_the_crawl_summary_accounts_for_every_post_read(first_crawl, tmp_path):
+    # `forumsift crawl` said "10 posts (8 new, 1 changed)": the post re-read unchanged on the grown
+    # thread's last stored page, and the post gone from that page, went unsaid.
+    path = first_crawl.fresh_copy(tmp_path)
+    first_crawl.server.site.forum = demo_forum_after()
+    run = forumsift("crawl", first_crawl.server.url, "--db", f"sqlite:///{path}",
+                    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0")
+    assert run.returncode == 0, run.stderr[-2000:]
+    m = re.search(r"(\d+) posts \((\d+) new, (\d+) changed, (\d+) unchanged; (\d+) gone from the forum, "
+                  r"flagged deleted\)", run.stdout)
+    assert m, run.stdout
+    read, new, changed, unchanged, gone = map(int, m.groups())
+    assert read == new + changed + unchanged
+    assert (new, changed, gone) == (len(CHANGES.new_post_ids), 1, 1)
