@@ -151,6 +151,7 @@ def crawl(url: str, db: str | None, engine: str | None, overrides: str | None, s
       forumsift crawl https://forum.example.org/ --job-dir ~/.forumsift/example --cookies cookies.txt
     """
     db_url = _db_url(db)
+    _check_database(db_url)
     _check_engine_and_overrides(url, engine, overrides)
     if since:
         from crawler.incremental import parse_since  # noqa: PLC0415
@@ -173,6 +174,18 @@ def crawl(url: str, db: str | None, engine: str | None, overrides: str | None, s
                f"{s.get('forumsift/threads_grown', 0)} grown, {s.get('forumsift/threads_skipped', 0)} unchanged")
     if not result.ok:
         _fail(f"the crawl did not finish (finish reason: {result.finish_reason})")
+
+
+def _check_database(db_url: str) -> None:
+    """Say why the database cannot be opened before the crawl starts: opened inside Scrapy, the
+    error ends as a Twisted traceback and a crawl of 0 pages."""
+    from db.errors import StoreError  # noqa: PLC0415
+    from db.store import check_reachable  # noqa: PLC0415
+
+    try:
+        check_reachable(db_url)
+    except StoreError as exc:
+        _fail(str(exc))
 
 
 def _check_engine_and_overrides(url: str, engine: str | None, overrides: str | None) -> None:

@@ -516,21 +516,42 @@ def open_store(url: str | None = None, create: bool = True) -> Store:
     url = url or DEFAULT_URL
     if not create and url.startswith("sqlite:///") and not _sqlite_file_exists(url):
         raise NoDatabase(f"no database at {url[len('sqlite:///'):]}")
-    try:
-        store = Store(make_engine(url))
-    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise UnreachableDatabase(f"cannot use database URL {url}: {exc}") from exc
+    store = Store(_engine_or_raise(url))
     try:
         if not create and migrate.check(store.engine) is None:
             raise NotForumsiftDatabase(f"{url} is empty: no forumsift schema (crawl into it first)")
         store.upgrade()
     except OperationalError as exc:
         store.close()
-        raise UnreachableDatabase(f"cannot open database {url}: {str(exc.orig).strip().splitlines()[0]}") from exc
+        raise _unreachable(url, exc) from exc
     except NotForumsiftDatabase:
         store.close()
         raise
     return store
+
+
+def check_reachable(url: str) -> None:
+    """Raise UnreachableDatabase (one line) when no connection to `url` can be made; nothing is
+    created or migrated. A crawl asks first: inside Scrapy the error would end as a traceback."""
+    engine = _engine_or_raise(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        raise _unreachable(url, exc) from exc
+    finally:
+        engine.dispose()
+
+
+def _engine_or_raise(url: str) -> Engine:
+    try:
+        return make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise UnreachableDatabase(f"cannot use database URL {url}: {exc}") from exc
+
+
+def _unreachable(url: str, exc: OperationalError) -> UnreachableDatabase:
+    return UnreachableDatabase(f"cannot open database {url}: {str(exc.orig).strip().splitlines()[0]}")
 
 
 def _sqlite_file_exists(url: str) -> bool:

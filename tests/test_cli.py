@@ -31,6 +31,19 @@ def test_bad_urls_end_with_one_line_error(serve_forum, tmp_path):
         assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
 
 
+def test_a_database_that_cannot_be_opened_ends_the_crawl_with_one_line_error(serve_forum, tmp_path):
+    # the crawl opened the database inside Scrapy: a Twisted traceback, then "crawl shutdown: 0 pages"
+    server = serve_forum("xenforo2")
+    for db, words in [("foo://nowhere", "cannot use database URL"),
+                      (f"sqlite:///{tmp_path / 'no-such-dir' / 'x.db'}", "cannot open database"),
+                      ("postgresql+psycopg://postgres@127.0.0.1:9/forums", "cannot open database")]:
+        run = forumsift("crawl", server.url, "--db", db)
+        assert run.returncode != 0, db
+        assert words in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert not server.site.requests, "the forum is not fetched when the database cannot take its posts"
+
+
 def test_every_command_has_help_with_an_example():
     top = forumsift("--help")
     assert top.returncode == 0
