@@ -177,13 +177,13 @@ def crawl(url: str, db: str | None, engine: str | None, overrides: str | None, s
 
 
 def _check_database(db_url: str) -> None:
-    """Say why the database cannot be opened before the crawl starts: opened inside Scrapy, the
-    error ends as a Twisted traceback and a crawl of 0 pages."""
+    """Say why the database cannot take the posts (unreachable, not a forumsift database) before the
+    crawl starts: opened inside Scrapy, the error ends as a Twisted traceback and a crawl of 0 pages."""
     from db.errors import StoreError  # noqa: PLC0415
-    from db.store import check_reachable  # noqa: PLC0415
+    from db.store import check_usable  # noqa: PLC0415
 
     try:
-        check_reachable(db_url)
+        check_usable(db_url)
     except StoreError as exc:
         _fail(str(exc))
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import ARRAY, Engine, String, bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
 from db import export, migrate, report
 from db.errors import NoDatabase, NotForumsiftDatabase, UnreachableDatabase
@@ -521,8 +521,10 @@ def open_store(url: str | None = None, create: bool = True) -> Store:
         if not create and migrate.check(store.engine) is None:
             raise NotForumsiftDatabase(f"{url} is empty: no forumsift schema (crawl into it first)")
         store.upgrade()
-    except OperationalError as exc:
+    except DatabaseError as exc:
         store.close()
+        if not _cannot_open(exc):
+            raise
         raise _unreachable(url, exc) from exc
     except NotForumsiftDatabase:
         store.close()
@@ -530,17 +532,25 @@ def open_store(url: str | None = None, create: bool = True) -> Store:
     return store
 
 
-def check_reachable(url: str) -> None:
-    """Raise UnreachableDatabase (one line) when no connection to `url` can be made; nothing is
-    created or migrated. A crawl asks first: inside Scrapy the error would end as a traceback."""
+def check_usable(url: str) -> None:
+    """Raise UnreachableDatabase or NotForumsiftDatabase (one line each) when a crawl could not
+    store posts at `url`; nothing is created or migrated. A crawl asks first: inside Scrapy the
+    error would end as a traceback."""
     engine = _engine_or_raise(url)
     try:
-        with engine.connect():
-            pass
-    except OperationalError as exc:
+        migrate.check(engine)
+    except DatabaseError as exc:
+        if not _cannot_open(exc):
+            raise
         raise _unreachable(url, exc) from exc
     finally:
         engine.dispose()
+
+
+def _cannot_open(exc: DatabaseError) -> bool:
+    """A database that cannot be read at all: a server refusing, no such database, a file that is no
+    SQLite database (a plain DatabaseError); not a failing statement (IntegrityError and the like)."""
+    return isinstance(exc, OperationalError) or type(exc) is DatabaseError
 
 
 def _engine_or_raise(url: str) -> Engine:
@@ -550,7 +560,7 @@ def _engine_or_raise(url: str) -> Engine:
         raise UnreachableDatabase(f"cannot use database URL {url}: {exc}") from exc
 
 
-def _unreachable(url: str, exc: OperationalError) -> UnreachableDatabase:
+def _unreachable(url: str, exc: DatabaseError) -> UnreachableDatabase:
     return UnreachableDatabase(f"cannot open database {url}: {str(exc.orig).strip().splitlines()[0]}")
 
 

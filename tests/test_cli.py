@@ -1,6 +1,7 @@
 """The `forumsift` command as a user runs it."""
 from __future__ import annotations
 
+import sqlite3
 import re
 
 from tests.conftest import forumsift
@@ -34,7 +35,13 @@ def test_bad_urls_end_with_one_line_error(serve_forum, tmp_path):
 def test_a_database_that_cannot_be_opened_ends_the_crawl_with_one_line_error(serve_forum, tmp_path):
     # the crawl opened the database inside Scrapy: a Twisted traceback, then "crawl shutdown: 0 pages"
     server = serve_forum("xenforo2")
+    (tmp_path / "notes.txt").write_text("not a database\n")
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
     for db, words in [("foo://nowhere", "cannot use database URL"),
+                      (str(tmp_path / "notes.txt"), "file is not a database"),
+                      (str(other), "not a forumsift database (it has tables notes"),
                       (f"sqlite:///{tmp_path / 'no-such-dir' / 'x.db'}", "cannot open database"),
                       ("postgresql+psycopg://postgres@127.0.0.1:9/forums", "cannot open database")]:
         run = forumsift("crawl", server.url, "--db", db)
@@ -58,6 +65,15 @@ def test_every_command_has_help_with_an_example():
 def test_query_on_missing_database_is_a_clear_error(tmp_path):
     run = forumsift("query", "x", "--db", str(tmp_path / "none.db"))
     assert run.returncode != 0 and "no database" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_file_that_is_no_database_is_a_clear_error(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database\n")
+    for command in (["query", "x"], ["stats"], ["export"]):
+        run = forumsift(*command, "--db", str(notes))
+        assert run.returncode != 0, command
+        assert "file is not a database" in run.stderr and "Traceback" not in run.stderr, run.stderr
 
 
 def test_scrapy_list_shows_the_forum_spider():
