@@ -21,11 +21,11 @@ _PROTECTED = re.compile(f"{URL}|{EMAIL}")
 _URL = re.compile(URL)  # the same matches when there is no e-mail address, found many times faster
 _EMAIL_HINT = re.compile(r"@[\w-]+\.[\w-]")  # what every EMAIL match holds
 # Lines that look like code pasted without markup (common in flattened text): an assignment, a
-# comparison, a shell variable, a line ending in ; { }, a code keyword at the start.
+# comparison, a shell variable ($HOME; not a price, $5), a line ending in ; { }, a code keyword at the start.
 _CODE_LINE = re.compile(
     r"^[ \t]*(?:(?:import|def|elif|sudo|#include|const|let|var|export|async def|await)\b[^\n]*"
     r"|[\w.\[\]\"']+[ \t]*(?:=|\+=|-=|:=)[ \t]*[^\n]*"
-    r"|[^\n]*(?:==|!=|&&|\|\||\$\(|\$\w|\[ |\(\( |[;{}][ \t]*$)[^\n]*)$",
+    r"|[^\n]*(?:==|!=|&&|\|\||\$\(|\$[^\W\d]|\[ |\(\( |[;{}][ \t]*$)[^\n]*)$",
     re.M,
 )
 # Starting each pattern below with a character class lets the regex engine skip ahead to the next

@@ -18,7 +18,7 @@ from normalize.model import CleanPost, CleanQuote, RawPost
 from normalize.mt_score import mt_score
 
 # Stored with every post; raised whenever a change alters what the normalizer outputs.
-VERSION = "0.4.0"
+VERSION = "0.4.1"
 
 Step = Callable[[str, Context], str]
 

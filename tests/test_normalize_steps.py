@@ -91,3 +91,14 @@ def test_changes_are_protected_the_same_line_by_line():
             e = min(len(text), s + rng.randint(1, 3))
             expected = any(ps < max(e, s + 1) and pe > s for ps, pe in spans)
             assert protection.touches(s, max(e, s + 1)) == expected, (text, s, e)
+
+
+def test_a_price_in_dollars_does_not_make_its_line_code():
+    # "$5" matched the shell-variable test (`$\w`): the whole line was protected as code and kept
+    # its spaces before punctuation; "$HOME" and "$1" style lines stay code.
+    from normalize import clean_text
+
+    assert clean_text("I paid $5 , and the seller added $12.50 for postage .").text == \
+        "I paid $5, and the seller added $12.50 for postage."
+    assert clean_text("I paid five , and then ran echo $HOME , as told .").text == \
+        "I paid five , and then ran echo $HOME , as told ."
