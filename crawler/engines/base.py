@@ -575,7 +575,10 @@ class Engine:
             posted_at_raw=posted_raw,
             edited_at=edited_at,
             quotes=quotes,
-            signature_html=_as_string(signature[0]) if signature else None,
+            # the element's content: the element itself has the class ("signature") that the
+            # normalizer drops as chrome, which emptied every signature a selector matched whole
+            signature_html=(_inner_html(signature[0]) if hasattr(signature[0], "tag") else _as_string(signature[0]))
+            if signature else None,
             likes=self.likes_count(first_text(node, self.sel.get("likes"))),
             title=first_text(node, self.sel.get("post_title")),
             position=to_int(first_text(node, self.sel.get("position"))),
