@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from crawler.engines import Page, get_engine
 from fixtures.server import make_site
+from normalize.model import RawPost
 
 BASE = "http://127.0.0.1:8000"
 
@@ -39,3 +40,9 @@ def site_pages(engine: str, limit: int = 60) -> tuple[Page, ...]:
                 seen.add(url[len(BASE):])
                 queue.append(url[len(BASE):])
     return tuple(pages)
+
+
+def thread_posts(engine: str) -> list[RawPost]:
+    """Every post `engine` reads on the thread pages of its fixture forum (`site_pages`)."""
+    reader = get_engine(engine)
+    return [post for page in site_pages(engine) if reader.is_thread_page(page) for post in reader.thread(page).posts]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.engines import get_engine
 from fixtures.server import site_engines
 from normalize import clean_post
-from tests.fixture_pages import site_pages
+from tests.fixture_pages import thread_posts
 
 
 @pytest.mark.parametrize("engine", site_engines())
@@ -15,17 +14,10 @@ def test_a_signature_the_engine_finds_is_kept_as_the_post_s_signature(engine):
     # An engine handed the signature element itself (`div.signature`, `div.postsignature`), and the
     # normalizer drops an element of that class as chrome: the signature came out empty on MyBB,
     # phpBB 3, SMF, FluxBB, IP.Board 3 and XenForo 1, and went unstored.
-    reader = get_engine(engine)
-    found = 0
-    for page in site_pages(engine):
-        if not reader.is_thread_page(page):
-            continue
-        for post in reader.thread(page).posts:
-            if not post.signature_html:
-                continue
-            found += 1
-            clean = clean_post(post, detect_language=False)
-            assert clean.signature, (engine, post.post_id, post.signature_html)
-            assert clean.signature.split()[-1] not in clean.text.split()[-3:], (engine, post.post_id)
-    if not found:
+    signed = [post for post in thread_posts(engine) if post.signature_html]
+    if not signed:
         pytest.skip(f"the {engine} fixture forum shows no signatures")
+    for post in signed:
+        clean = clean_post(post, detect_language=False)
+        assert clean.signature, (engine, post.post_id, post.signature_html)
+        assert clean.signature.split()[-1] not in clean.text.split()[-3:], (engine, post.post_id)

@@ -37,6 +37,8 @@ class Flarum(Engine):
         "quote": ".//blockquote[not(ancestor::blockquote)]",
         "quote_author_text": "a.PostMention",
         "quote_post_id_attr": "a.PostMention::attr(data-id)",
+        # the quote's header: the mention naming the quoted member that opens its first paragraph
+        "quote_remove": "./div/p[1]/a[@data-id][1]",
         "remove": "script, style",
         "title": f"{_CONTENT} h1",
         "thread_link": f"{_CONTENT} li a[href*='/d/']::attr(href)",
