@@ -112,7 +112,7 @@ def query(text: str, db_value: str | None, filters: db.Filters, limit: int, fmt:
     hits = store.search(text, limit=limit, filters=filters)
     store.close()
     if fmt == "json":
-        click.echo(json.dumps(hits, ensure_ascii=False, default=str, indent=2))
+        click.echo(json.dumps(hits, ensure_ascii=False, default=exporter.json_default, indent=2))
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=[*HIT_COLUMNS, "snippet", "score"])
         writer.writeheader()
@@ -219,7 +219,7 @@ def stats(db_value: str | None, fmt: str) -> None:
     report = store.stats()
     store.close()
     if fmt == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, default=str, indent=2))
+        click.echo(json.dumps(report, ensure_ascii=False, default=exporter.json_default, indent=2))
         return
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415

@@ -62,12 +62,13 @@ def write(rows_: Iterator[dict[str, Any]], names: tuple[str, ...], fmt: str, out
         if fmt == "csv":
             writer.writerow({k: _csv_value(v) for k, v in row.items()})
         else:
-            out.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
+            out.write(json.dumps(row, ensure_ascii=False, default=json_default) + "\n")
         count += 1
     return count
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """`json.dumps(default=...)` for forumsift's rows: datetimes as ISO 8601 ("2016-10-23T14:30:00+00:00")."""
     if isinstance(value, datetime):
         return value.isoformat()
     return str(value)

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
@@ -72,6 +73,18 @@ def test_query_formats_and_filters(filled_url):
     articles = json.loads(run("query", "last", "--articles", "--format", "json", "--db", filled_url).stdout)
     openers = {r.thread_title for r in demo_records() if r.position == 1}
     assert articles and {a["title"] for a in articles} <= openers
+
+
+def test_json_dates_are_iso_8601_in_query_stats_and_export(filled_url):
+    # query and stats wrote str(datetime) ("2016-11-13 09:54:00+00:00"), export ISO 8601 with a "T":
+    # one field, two formats, and the first is no RFC 3339 timestamp for a JSON reader
+    hit = json.loads(run("query", "antifouling", "--db", filled_url, "--format", "json").stdout)[0]
+    exported = {r["id"]: r for r in map(json.loads, run("export", "--db", filled_url).stdout.splitlines())}
+    assert hit["posted_at"] == exported[hit["id"]]["posted_at"]
+    assert datetime.fromisoformat(hit["posted_at"]).isoformat() == hit["posted_at"]
+    sites = json.loads(run("stats", "--db", filled_url, "--format", "json").stdout)["sites"]
+    for key in ("oldest_post", "newest_post"):
+        assert datetime.fromisoformat(sites[0][key]).isoformat() == sites[0][key], sites[0]
 
 
 def test_db_comes_from_the_environment(filled_url):
