@@ -44,7 +44,9 @@ def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that choose posts, shared by query and export; they arrive as `filters`."""
     options = [
-        click.option("--lang", help="only posts in this language (ISO code, e.g. en)"),
+        # codes are stored as langdetect writes them, lower case ("en", "zh-cn"): "EN" finds them too
+        click.option("--lang", help="only posts in this language (ISO code, e.g. en)",
+                     callback=lambda _ctx, _param, value: value.lower() if value else value),
         click.option("--site", help="only sites whose base URL contains this"),
         click.option("--forum", help="only forums whose path (\"Boats > Engines\") contains this"),
         click.option("--thread", help="only this thread (its id in the database, or its URL)"),

@@ -87,6 +87,15 @@ def test_json_dates_are_iso_8601_in_query_stats_and_export(filled_url):
         assert datetime.fromisoformat(sites[0][key]).isoformat() == sites[0][key], sites[0]
 
 
+def test_a_language_code_in_capitals_finds_the_same_posts(filled_url):
+    # "--lang EN" found nothing, silently: codes are stored lower case
+    def ids(*args: str) -> list[str]:
+        return [r["id"] for r in csv.DictReader(io.StringIO(run(*args, "--db", filled_url, "--format", "csv").stdout))]
+
+    assert ids("query", "harbour", "--lang", "EN") == ids("query", "harbour", "--lang", "en") != []
+    assert ids("export", "--lang", "DE") == ids("export", "--lang", "de") != []
+
+
 def test_db_comes_from_the_environment(filled_url):
     out = run("query", "antifouling", "--format", "json", env={"FORUMSIFT_DB": filled_url})
     assert out.exit_code == 0 and json.loads(out.stdout)
