@@ -76,5 +76,16 @@ def stats(conn: Connection) -> dict[str, list[dict[str, Any]]]:
         "languages": [{"lang": lang or "und", "posts": n} for lang, n in langs],
         "runs": [{"id": r.id, "start_url": r.start_url, "started_at": utc_or_none(r.started_at),
                   "finished_at": utc_or_none(r.finished_at), "finish_reason": r.finish_reason or "running or killed",
-                  "pages": (r.stats or {}).get("response_received_count"), "posts": r.n or 0} for r in runs],
+                  "pages": (r.stats or {}).get("response_received_count"), "posts": _run_posts(r.stats, r.n)}
+                 for r in runs],
     }
+
+
+def _run_posts(stats: dict[str, Any] | None, last_written: int | None) -> int:
+    """The posts a run stored, new and changed, from its stats: the posts whose latest version it
+    wrote undercount a run once a later run changes some of them (a first crawl of 81 posts read
+    80 after one post was edited). A run that never finished has no stats: what it last wrote."""
+    stats = stats or {}
+    if "forumsift/posts_stored" in stats or "forumsift/posts_updated" in stats:
+        return int(stats.get("forumsift/posts_stored", 0)) + int(stats.get("forumsift/posts_updated", 0))
+    return last_written or 0

@@ -147,3 +147,19 @@ def test_the_crawl_summary_accounts_for_every_post_read(first_crawl, tmp_path):
     read, new, changed, unchanged, gone = map(int, m.groups())
     assert read == new + changed + unchanged
     assert (new, changed, gone) == (len(CHANGES.new_post_ids), 1, 1)
+
+
+def test_stats_count_each_run_s_posts_after_a_later_run_changed_some(first_crawl, tmp_path):
+    # `forumsift stats` counted the posts whose latest version a run wrote: once the second run
+    # stored the edited post, the first run read 80 posts instead of the 81 it stored
+    import db
+
+    path = first_crawl.fresh_copy(tmp_path)
+    first_crawl.server.site.forum = demo_forum_after()
+    assert scrapy_crawl(first_crawl.server.url, f"sqlite:///{path}").returncode == 0
+    store = db.open(f"sqlite:///{path}")
+    runs = {r["id"]: r["posts"] for r in store.stats()["runs"]}
+    store.close()
+    first, second = sorted(runs)
+    assert runs[first] == len(demo_forum().posts())
+    assert runs[second] == len(CHANGES.new_post_ids) + 1  # the new posts and the edited one
