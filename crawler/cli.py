@@ -153,6 +153,8 @@ def crawl(url: str, db: str | None, engine: str | None, overrides: str | None, s
     db_url = _db_url(db)
     _check_database(db_url)
     _check_engine_and_overrides(url, engine, overrides)
+    if cookies:
+        _check_cookies(cookies)
     if since:
         from crawler.incremental import parse_since  # noqa: PLC0415
 
@@ -185,6 +187,17 @@ def _check_database(db_url: str) -> None:
     try:
         check_usable(db_url)
     except StoreError as exc:
+        _fail(str(exc))
+
+
+def _check_cookies(path: str) -> None:
+    """Say which line of a cookies file is wrong before the crawl starts (read by a downloader
+    middleware, the error ended as a Twisted traceback and a crawl of 0 pages)."""
+    from crawler.cookies import read_cookies_txt  # noqa: PLC0415
+
+    try:
+        read_cookies_txt(path)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
         _fail(str(exc))
 
 

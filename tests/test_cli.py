@@ -51,6 +51,16 @@ def test_a_database_that_cannot_be_opened_ends_the_crawl_with_one_line_error(ser
     assert not server.site.requests, "the forum is not fetched when the database cannot take its posts"
 
 
+def test_a_cookies_file_that_is_not_one_ends_the_crawl_with_one_line_error(serve_forum, tmp_path):
+    server = serve_forum("xenforo2")
+    cookies = tmp_path / "cookies.txt"
+    cookies.write_text("# Netscape HTTP Cookie File\nsession=abc\n")
+    run = forumsift("crawl", server.url, "--db", f"sqlite:///{tmp_path / 'x.db'}", "--cookies", str(cookies))
+    assert run.returncode != 0 and "cookies.txt:2: not a cookies.txt line" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert not server.site.requests
+
+
 def test_every_command_has_help_with_an_example():
     top = forumsift("--help")
     assert top.returncode == 0
