@@ -44,6 +44,19 @@ def test_a_broken_overrides_file_is_a_one_line_error(serve_forum, tmp_path):
     assert run.returncode != 0 and "overrides" in run.stderr and "Traceback" not in run.stderr, run.stderr
 
 
+def test_a_selector_that_is_neither_css_nor_xpath_is_a_one_line_error(serve_forum, tmp_path):
+    # 'div[[' made the crawl "finish" with 0 posts and exit 0, as if the forum were empty
+    server = serve_forum("xenforo2")
+    for table in ("[engines.xenforo2]", '[sites."elsewhere.example.org".selectors]'):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(f'{table}\nauthor = "h4.message-name"\nbody = ".bbWrapper || div[["\n')
+        run = forumsift("crawl", server.url, "--db", f"sqlite:///{tmp_path / 'x.db'}", "--overrides", str(bad))
+        assert run.returncode != 0, run.stdout
+        assert "body = '.bbWrapper || div[[': not a CSS or XPath selector" in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert not server.site.requests
+
+
 def test_an_unknown_forced_engine_names_the_known_ones(serve_forum, tmp_path):
     server = serve_forum("xenforo2")
     run = forumsift("crawl", server.url, "--db", f"sqlite:///{tmp_path / 'x.db'}", "--engine", "nosuch")

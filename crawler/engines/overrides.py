@@ -33,6 +33,11 @@ def load_overrides(path: str | None, site_url: str, engine: str | None) -> dict[
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise OverridesError(f"cannot read selector overrides {path}: {exc}") from exc
+    # every table is checked, not only the ones this site takes: a mistake shows on the first run
+    for name, table in (data.get("engines") or {}).items():
+        _strings(table, f"engines.{name}")
+    for host_, site_ in (data.get("sites") or {}).items():
+        _strings(site_.get("selectors", {}) if isinstance(site_, dict) else site_, f"sites.{host_}.selectors")
     selectors: dict[str, str] = {}
     if engine:
         selectors.update(_strings(data.get("engines", {}).get(engine, {}), f"engines.{engine}"))
@@ -46,4 +51,21 @@ def load_overrides(path: str | None, site_url: str, engine: str | None) -> dict[
 def _strings(table: object, where: str) -> dict[str, str]:
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise OverridesError(f"[{where}] must map selector names to strings")
+    for name, value in table.items():
+        _check_selector(value, f"[{where}] {name}")
     return dict(table)
+
+
+def _check_selector(value: str, where: str) -> None:
+    """OverridesError when an alternative of `value` is neither CSS nor XPath: a crawl would read
+    no post with it and still finish, as if the forum were empty."""
+    from cssselect import SelectorError  # noqa: PLC0415
+    from lxml.etree import XPathError  # noqa: PLC0415
+
+    from crawler.engines.base import _compiled  # noqa: PLC0415 (base is what reads the selectors)
+
+    for alternative in value.split(" || "):
+        try:
+            _compiled(alternative.strip())
+        except (SelectorError, XPathError, ValueError) as exc:
+            raise OverridesError(f"{where} = {value!r}: not a CSS or XPath selector ({exc})") from exc
