@@ -37,6 +37,10 @@ def _open(db_value: str | None, create: bool = False) -> db.Store:
         _fail(f"{exc}{hint}")
 
 
+# the largest id (and LIMIT) the databases take: a larger number ended in an OverflowError traceback
+ROW_ID_MAX = 2**63 - 1
+
+
 def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--db", "db_value", envvar="FORUMSIFT_DB", help=DB_HELP)(command)
 
@@ -98,7 +102,7 @@ def _print_table(hits: list[dict[str, Any]]) -> None:
 @click.argument("text")
 @db_option
 @filter_options
-@click.option("--limit", default=10, show_default=True, help="how many posts at most")
+@click.option("--limit", type=click.IntRange(0, ROW_ID_MAX), default=10, show_default=True, help="how many posts at most")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def query(text: str, db_value: str | None, filters: db.Filters, limit: int, fmt: str) -> None:
     """Search the posts for TEXT, best first, with the matching words highlighted.
@@ -125,7 +129,7 @@ def query(text: str, db_value: str | None, filters: db.Filters, limit: int, fmt:
 
 
 @click.command()
-@click.argument("post_id", type=int)
+@click.argument("post_id", type=click.IntRange(1, ROW_ID_MAX))
 @db_option
 @click.option("--fixes", is_flag=True, help="list what the normalizer changed")
 @click.option("--raw", is_flag=True, help="also print the raw text and the raw HTML the post was read from")

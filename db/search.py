@@ -95,7 +95,9 @@ def where(filters: Filters, cols: Mapping[str, ColumnElement[Any]]) -> list[Colu
     if filters.forum:
         conds.append(cols["forum_path"].ilike(f"%{filters.forum}%"))
     if filters.thread:
-        conds.append(cols["thread_id"] == int(filters.thread) if filters.thread.isdigit()
+        # an id is digits that fit a 64-bit integer; anything else is looked up as the thread's URL
+        is_id = filters.thread.isdigit() and int(filters.thread) < 2**63
+        conds.append(cols["thread_id"] == int(filters.thread) if is_id
                      else cols["thread_id"].in_(select(Thread.id).where(Thread.url == filters.thread)))
     if filters.author:
         conds.append(func.lower(cols["author"]) == filters.author.lower())

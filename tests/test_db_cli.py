@@ -96,6 +96,16 @@ def test_a_language_code_in_capitals_finds_the_same_posts(filled_url):
     assert ids("export", "--lang", "DE") == ids("export", "--lang", "de") != []
 
 
+def test_numbers_too_large_for_the_database_are_usage_errors_not_tracebacks(filled_url):
+    # an OverflowError from the SQLite driver ("Python int too large to convert to SQLite INTEGER")
+    huge = str(2**80)
+    for args in (["show", huge], ["query", "harbour", "--limit", huge], ["query", "harbour", "--limit", "-1"]):
+        out = CliRunner().invoke(cli, [*args, "--db", filled_url])
+        assert out.exit_code == 2 and "not in the range" in out.output and out.exception is not None, out.output
+    out = run("query", "harbour", "--thread", huge, "--db", filled_url, "--format", "json")
+    assert out.exit_code == 0 and json.loads(out.stdout) == []
+
+
 def test_db_comes_from_the_environment(filled_url):
     out = run("query", "antifouling", "--format", "json", env={"FORUMSIFT_DB": filled_url})
     assert out.exit_code == 0 and json.loads(out.stdout)
