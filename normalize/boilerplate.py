@@ -25,7 +25,8 @@ CHROME = {
     "en": [
         r"forum list", r"forums?", r"click to (?:expand|shrink)" + _E, r"reply", r"quote", r"multi-?quote",
         r"reply with quote", r"like", r"likes?:?(?: \d+)?", r"share", r"report", r"report post", r"permalink",
-        r"last edited(?: by [^\n]{1,60})?(?::| on) [^\n]{1,60}", r"last edited" + _E,
+        # "Last edited by X: DATE", "... on DATE" (phpBB), "...; DATE at TIME." (vBulletin), "... (DATE)" (FluxBB)
+        r"last edited(?: by [^\n]{1,60}?)?(?:(?::| on|;) [^\n]{1,60}| \([^\n]{1,40}\))", r"last edited" + _E,
         r"you must log in or register to reply here\.?", r"similar threads", r"share this page",
         r"(?:this|our) (?:site|website) uses cookies[^\n]*", r"we use cookies[^\n]*", r"accept(?: all)? cookies",
         r"(?:got it|learn more)[.!]?", r"reactions?:[^\n]{0,200}", r"attachments?:?", r"view attachment [^\n]{1,80}",

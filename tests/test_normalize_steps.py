@@ -102,3 +102,15 @@ def test_a_price_in_dollars_does_not_make_its_line_code():
         "I paid $5, and the seller added $12.50 for postage."
     assert clean_text("I paid five , and then ran echo $HOME , as told .").text == \
         "I paid five , and then ran echo $HOME , as told ."
+
+
+def test_edit_notes_of_vbulletin_and_fluxbb_leave_a_flattened_post():
+    # "Last edited by X: DATE" and "... on DATE" went; vBulletin's "; DATE at TIME." and FluxBB's
+    # "(DATE)" stayed in the text
+    from normalize import clean_text
+
+    for note in ("Last edited by Harald; 01-01-2020 at 10:00 AM.", "Last edited by Allan (2024-08-04 02:45:10)",
+                 "Last edited by Minoa on Sun Mar 03, 2024 1:02 pm, edited 1 time in total."):
+        assert clean_text(f"The boat is fine now.\n\n{note}").text == "The boat is fine now.", note
+    kept = "Last edited the chart on Sunday; the harbour wall is on it now."
+    assert clean_text(f"The boat is fine now.\n\n{kept}").text.endswith(kept)
