@@ -11,7 +11,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 import click
@@ -22,6 +22,21 @@ from db.search import HIGHLIGHT, HIT_COLUMNS
 
 DB_HELP = "database URL (SQLAlchemy) or SQLite file, e.g. forum.db or postgresql+psycopg://user@host/db"
 DATE = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"])
+
+
+class UntilDate(click.DateTime):
+    """`--until`'s date: a day on its own counts whole ("--until 2016-10-23" keeps that day's posts,
+    as a user reads it), a date with a time is the moment posts must come before."""
+
+    name = "until"
+
+    def __init__(self) -> None:
+        super().__init__(DATE.formats)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        moment = super().convert(value, param, ctx)
+        day_only = isinstance(value, str) and len(value.strip()) == len("2016-10-23")
+        return moment + timedelta(days=1) if day_only else moment
 
 
 def _fail(message: str) -> NoReturn:
@@ -56,7 +71,8 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--thread", help="only this thread (its id in the database, or its URL)"),
         click.option("--author", help="only posts by this author (name, any case)"),
         click.option("--since", type=DATE, help="only posts from this date (UTC) on"),
-        click.option("--until", type=DATE, help="only posts before this date (UTC)"),
+        click.option("--until", type=UntilDate(),
+                     help="only posts up to this day (UTC), that day included; with a time, before that time"),
         click.option("--unique", is_flag=True, help="hide near-duplicates (see `forumsift dedupe`)"),
         click.option("--articles", is_flag=True, help="only threads' opening posts, titled by their thread"),
     ]

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -73,6 +73,24 @@ def test_query_formats_and_filters(filled_url):
     articles = json.loads(run("query", "last", "--articles", "--format", "json", "--db", filled_url).stdout)
     openers = {r.thread_title for r in demo_records() if r.position == 1}
     assert articles and {a["title"] for a in articles} <= openers
+
+
+def test_until_a_day_keeps_that_day_s_posts_and_until_a_time_stops_there(filled_url):
+    # "--until 2016-10-23" read as midnight dropped the posts of the 23rd, which a user names to keep
+    posted = {r.post_id: _utc(r.posted_at) for r in demo_records()}
+    day = next(t for t in posted.values() if t.hour >= 1)
+
+    def found(until: str) -> set[str]:
+        out = run("export", "--db", filled_url, "--format", "jsonl", "--until", until)
+        assert out.exit_code == 0, out.output
+        return {json.loads(line)["engine_post_id"] for line in out.stdout.splitlines()}
+
+    assert found(day.strftime("%Y-%m-%d")) == {p for p, t in posted.items() if t.date() <= day.date()}
+    assert found(day.strftime("%Y-%m-%dT%H:%M:%S")) == {p for p, t in posted.items() if t < day}
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def test_json_dates_are_iso_8601_in_query_stats_and_export(filled_url):
