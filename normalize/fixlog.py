@@ -133,6 +133,8 @@ class Context:
     lang: str = "und"  # best guess so far; language-dependent steps read it
     lang_confidence: float = 0.0
     known_names: frozenset[str] = frozenset()  # tokens seen elsewhere in the thread: never split
+    # words a link was glued to in the HTML, with the link edges inside them (`HtmlText.link_glue`)
+    link_glue: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
     evidence: Counter = field(default_factory=Counter)  # machine-translation evidence by fix kind
 
     def protected_spans(self, text: str) -> list[tuple[int, int]]:

@@ -77,7 +77,10 @@ COMPOUND_TAILS = frozenset("able ible less ness ful ly ship wise ward wards like
 IDENTIFIER_HEADS = frozenset("get set is has to on off as in my the inner outer parse from do can should".split())
 
 _CAPS_TAIL = re.compile(r"[^\W\d_a-z]{2,}[^\W\d_A-Z]*")
-_TOKEN = re.compile(r"(?<![\w@#/\\.'’\-&=+])[^\W\d_]{5,40}(?![\w@/\\'’\-=+(]|[.:][^\W_])")
+# What may not stand before and after a token: it would be part of an address, a path, a name.
+_TOKEN_BEFORE = r"(?<![\w@#/\\.'’\-&=+])"
+_TOKEN_AFTER = r"(?![\w@/\\'’\-=+(]|[.:][^\W_])"
+_TOKEN = re.compile(rf"{_TOKEN_BEFORE}[^\W\d_]{{5,40}}{_TOKEN_AFTER}")
 
 
 class Vocabulary:
@@ -351,6 +354,8 @@ def split_glued_words(text: str, ctx: Context) -> str:
     vocab = vocabulary(ctx.lang)
     if not vocab:
         return text
+    if ctx.link_glue:
+        text = split_link_edges(text, ctx, vocab)
     # Decide per distinct word once; most posts have nothing to split and end here.
     splits: dict[str, str] = {}
     matches: list[re.Match[str]] = []
@@ -373,3 +378,59 @@ def split_glued_words(text: str, ctx: Context) -> str:
     text = substitute(text, _TOKEN, lambda m: splits[m.group(0)], "glue", ctx, matches=matches)
     ctx.evidence["glued"] += len(ctx.fixes) - before
     return text
+
+
+def _reads_as_word(piece: str, vocab: Vocabulary) -> bool:
+    """Whether `piece` (letters) is a word of its own or a name: a capitalised piece ("Reuters",
+    "BBC"), or a lower-case word common enough for its length ("a", "to", "the", "report")."""
+    if piece[0].isupper():
+        return len(piece) > 1
+    n = len(piece)
+    floor = (MIN_ONE_LETTER_PART_ZIPF if n == 1 else MIN_SHORT_PART_ZIPF if n == 2
+             else MIN_THREE_LETTER_PART_ZIPF if n == 3 else MIN_RARE_PART_ZIPF)
+    return vocab.get(piece, 0.0) >= floor
+
+
+def link_edge_split(word: str, cuts: Iterable[int], vocab: Vocabulary, lang: str) -> str | None:
+    """`word` with a space at each link edge (`cuts`, offsets in it) where the markup shows glue, or
+    None to leave it: the pieces beside the edge are each a word or a name, and not one word together
+    ("re<a>port</a>", "<a>book</a>mark"), nor a word and an ending ("<a>iPhone</a>s", "<a>Python</a>ic")."""
+    if not word.isalpha() or word.lower() in vocab:
+        return None  # digits, a link inside a known word ("Wiki<a>pedia</a>")
+    bounds = [0, *sorted(set(cuts)), len(word)]
+    out = word[: bounds[1]]
+    for i in range(1, len(bounds) - 1):
+        left, right = word[bounds[i - 1] : bounds[i]], word[bounds[i] : bounds[i + 1]]
+        lower = left.islower() and right.islower()
+        if (_reads_as_word(left, vocab) and _reads_as_word(right, vocab)
+                and (left + right).lower() not in vocab
+                and not (lower and (left in COMPOUND_HEADS or right in COMPOUND_TAILS))
+                # closed-compound languages: only a lower-case word before a capital ("der<a>Bericht</a>")
+                and (lang in LOWERCASE_SPLIT_LANGS or left.islower() and right[0].isupper())):
+            out += " "
+        out += right
+    return out if out != word else None
+
+
+def split_link_edges(text: str, ctx: Context, vocab: Vocabulary) -> str:
+    """Split the words a link was glued to (`ctx.link_glue`, from the HTML): the link's edge is
+    where the source lost a space ("to<a>Reuters</a>" -> "to Reuters"). A word the post also writes
+    without that link (more often than the links glue it) is a name and stays."""
+    glued: dict[str, tuple[int, set[int]]] = {}
+    for word, cuts in ctx.link_glue:
+        count, all_cuts = glued.get(word, (0, set()))
+        glued[word] = (count + 1, all_cuts | set(cuts))
+    splits: dict[str, str] = {}
+    matches: list[re.Match[str]] = []
+    for word, (count, cuts) in glued.items():
+        split = link_edge_split(word, cuts, vocab, ctx.lang)
+        if split is None:
+            continue
+        found = list(re.finditer(rf"{_TOKEN_BEFORE}{re.escape(word)}{_TOKEN_AFTER}", text))
+        if 0 < len(found) <= count:
+            splits[word] = split
+            matches += found
+    if not splits:
+        return text
+    matches.sort(key=lambda m: m.start())
+    return substitute(text, _TOKEN, lambda m: splits[m.group(0)], "glue", ctx, matches=matches)

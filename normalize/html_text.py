@@ -3,6 +3,8 @@
 The rule that matters most: inline elements keep the source's spacing and block elements give line
 breaks. Getting this wrong is where "notesNEWSru" and "arguedthat" come from (text joined across a
 link without the space the source had, or a space invented inside a word split by markup).
+Where the source itself has no space at a link's edge ("to<a>Reuters</a>"), the word that runs
+across the edge is reported in `link_glue`, for the glued-word step to decide on.
 
 What never reaches the text, whatever the engine left in: quote blocks, "Click to expand..." links,
 spoiler buttons, signatures, "Last edited" notes, attachment lists, scripts and styles. Those are
@@ -61,6 +63,9 @@ class HtmlText:
 
     text: str
     code: list[str] = field(default_factory=list)
+    # Words a link glued to the text beside it ("the<a>report</a>yesterday" gives
+    # ("thereportyesterday", (3, 9))): each word with the offsets inside it where a link starts or ends.
+    link_glue: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
 
 
 def _classes(el: etree._Element) -> set[str]:
@@ -93,6 +98,9 @@ class _Writer:
         self.pending = 0  # 0 = none, 1 = line break, 2 = paragraph break
         self.code: list[str] = []
         self._last_code = False
+        # (start, end) of each link's text as indexes in `parts`, not offsets: a part's trailing
+        # spaces may still be stripped at a later break
+        self.links: list[tuple[int, int]] = []
 
     def brk(self, level: int) -> None:
         if self.parts:
@@ -174,9 +182,12 @@ def _walk(el: etree._Element, out: _Writer) -> None:
         out.text(f"{list(el.getparent()).index(el) + 1}. ")
     elif tag == "li":
         out.text("- ")
+    link_start = len(out.parts)
     out.text(el.text or "")
     for child in el:
         _walk(child, out)
+    if tag == "a":
+        out.links.append((link_start, len(out.parts)))
     if tag in CELL_TAGS:
         out.text(" ")  # cells of a row on one line, separated
     if block:
@@ -212,4 +223,35 @@ def html_to_text(html: str) -> HtmlText:
         _walk(child, out)
     if out.parts and not out._last_code:
         out.parts[-1] = out.parts[-1].rstrip(" ")
-    return HtmlText("".join(out.parts), out.code)
+    text = "".join(out.parts)
+    return HtmlText(text, out.code, _link_glue(text, out.parts, out.links))
+
+
+_WORD_CHAR = re.compile(r"\w")
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _link_glue(text: str, parts: list[str], links: list[tuple[int, int]]) -> list[tuple[str, tuple[int, ...]]]:
+    """The words of `text` that run across a link's edge (a word character on both sides of it,
+    the link's text not empty), each with its cut offsets: where the source's markup shows a space is
+    missing ("to<a>Reuters</a>"). `links`: the part indexes where each link's text starts and ends."""
+    if not links:
+        return []
+    offsets = [0]
+    for part in parts:
+        offsets.append(offsets[-1] + len(part))
+    edges: set[int] = set()
+    for start, end in links:
+        a, b = offsets[start], offsets[end]
+        if a >= b:
+            continue  # a link without text (an image): the text beside it is not glued to it
+        edges.update(e for e in (a, b) if 0 < e < len(text)
+                     and _WORD_CHAR.match(text, e - 1) and _WORD_CHAR.match(text, e))
+    words: dict[tuple[int, int], list[int]] = {}
+    for e in sorted(edges):
+        s = e
+        while s > 0 and _WORD_CHAR.match(text, s - 1):
+            s -= 1
+        m = _WORD_RUN.match(text, s)
+        words.setdefault(m.span(), []).append(e - s)
+    return [(text[s:e], tuple(cuts)) for (s, e), cuts in words.items()]

@@ -18,7 +18,7 @@ from normalize.model import CleanPost, CleanQuote, RawPost
 from normalize.mt_score import mt_score
 
 # Stored with every post; raised whenever a change alters what the normalizer outputs.
-VERSION = "0.4.1"
+VERSION = "0.4.2"
 
 Step = Callable[[str, Context], str]
 
@@ -68,8 +68,8 @@ def run_steps(text: str, ctx: Context, flattened: bool = False) -> str:
 
 
 def _clean(text: str, code: list[str], settings: Settings, known_names: frozenset[str],
-           flattened: bool = False) -> CleanPost:
-    ctx = Context(settings=settings, code=code, known_names=known_names)
+           flattened: bool = False, link_glue: list[tuple[str, tuple[int, ...]]] | None = None) -> CleanPost:
+    ctx = Context(settings=settings, code=code, known_names=known_names, link_glue=link_glue or [])
     clean = run_steps(text, ctx, flattened)
     post = CleanPost(text=clean, raw_text=text, fixes=ctx.fixes, normalizer_version=VERSION)
     if settings.detect_language:
@@ -121,16 +121,16 @@ def clean_post(raw: RawPost, detect_language: bool = True, settings: Settings | 
     """
     settings = settings or Settings(detect_language=detect_language)
     body = html_to_text(raw.body_html)
-    post = _clean(body.text, body.code, settings, known_names)
+    post = _clean(body.text, body.code, settings, known_names, link_glue=body.link_glue)
     quiet = Settings(typographic_quotes=settings.typographic_quotes, split_glued=settings.split_glued,
                      drop_boilerplate=settings.drop_boilerplate, detect_language=False)
     for q in raw.quotes:
         qt = html_to_text(q.html)
         if qt.text:
-            post.quotes.append(CleanQuote(q.author, q.post_id, _clean(qt.text, qt.code, quiet, known_names).text))
+            post.quotes.append(CleanQuote(q.author, q.post_id, _clean(qt.text, qt.code, quiet, known_names, link_glue=qt.link_glue).text))
     if raw.signature_html:
         sig = html_to_text(raw.signature_html)
-        post.signature = _clean(sig.text, sig.code, quiet, known_names).text or None
+        post.signature = _clean(sig.text, sig.code, quiet, known_names, link_glue=sig.link_glue).text or None
     post.title = raw.title
     post.author = raw.author
     post.author_title = raw.author_title

@@ -105,6 +105,7 @@ def test_seed_artifacts_come_out_clean_after_a_crawl(serve_forum, tmp_path):
                                                      "WHERE engine_post_id = ?", str(seed_like.post_id))
     assert "«" not in text and "»" not in text and '"Meridian"' in text
     assert "argued that" in text and "notes NEWSru Israel" in text
+    assert "so writes Reuters." in text  # glued to its link in the HTML ("writes<a>Reuters</a>")
     assert "don't" in text and "â€" not in text
     assert " ," not in text and " ." not in text
     assert lang == "en" and mt_score > 0.5

@@ -60,3 +60,48 @@ def test_thread_names_match_whatever_the_case_or_plural():
     first = normalize.clean_post(RawPost("1", posts[0]), detect_language=False, known_names=known).text
     assert "allowlist of servers" in first
     assert _glue("a semver breaking change", known) == "a semver breaking change"
+
+
+def _clean_html(html: str) -> normalize.CleanPost:
+    return normalize.clean_post(RawPost("1", html))
+
+
+_SENTENCE = " when the committee met again to talk about the budget for next year."
+
+
+@pytest.mark.parametrize("html,expected", [
+    ("We read the<a href='/r'>report</a>yesterday", "We read the report yesterday"),
+    ("It was said to<a href='/r'>Reuters</a>", "It was said to Reuters"),
+    ("See<a href='/t'>this</a>", "See this"),
+    ("Ask on<a href='/so'>Stack</a>Overflow", "Ask on StackOverflow"),  # a name inside: only its outer edge
+])
+def test_a_word_glued_to_a_link_is_split_at_the_link_edge(html, expected):
+    post = _clean_html(html + _SENTENCE)
+    assert post.text == expected + _SENTENCE
+    glue = [f for f in post.fixes if f.kind == "glue"]
+    assert len(glue) == 1 and glue[0].after in expected  # logged as the glue step logs its splits
+
+
+@pytest.mark.parametrize("html", [
+    "Two <a href='/p'>iPhone</a>s", "the <a href='/g'>Google</a>'s maps", "please re<a href='/p'>port</a> it",
+    "on Wiki<a href='/w'>pedia</a>", "a <a href='/p'>Python</a>ic way", "the <a href='/b'>book</a>mark",
+    "see<a href='/u'>https://example.org/page</a> now", "version<a href='/v'>2</a> now",
+])
+def test_a_link_inside_a_word_or_an_address_is_left_alone(html):
+    post = _clean_html(html + _SENTENCE)
+    assert not [f for f in post.fixes if f.kind == "glue"], post.text
+
+
+def test_link_edges_in_compounds_and_scripts_without_spaces_are_left_alone():
+    german = ("Ich bin gestern den Fahrrad<a href='/w'>weg</a> am Fluss entlang gefahren, "
+              "wie es in der<a href='/z'>Zeitung</a> stand, und es war wirklich sehr schön.")
+    post = _clean_html(german)
+    assert post.lang == "de"
+    assert "Fahrradweg" in post.text and "der Zeitung" in post.text  # a capital after a word is case glue
+    chinese = "我昨天在<a href='/x'>网站</a>上看到了这个消息，真的很有意思。我们明天再讨论这个问题吧。"
+    assert _clean_html(chinese).text == "我昨天在网站上看到了这个消息，真的很有意思。我们明天再讨论这个问题吧。"
+
+
+def test_a_word_the_post_also_writes_without_a_link_is_a_name():
+    post = _clean_html("<a href='/t'>The</a>Register reported it, as TheRegister always does" + _SENTENCE)
+    assert "TheRegister reported" in post.text

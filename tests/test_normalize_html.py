@@ -15,3 +15,14 @@ def test_html_to_text(case):
     assert got.text == case["expected"]
     if "code" in case:
         assert got.code == case["code"]
+
+
+@pytest.mark.parametrize("html,glued", [
+    ("We read the<a href='/r'>report</a>yesterday.", [("thereportyesterday", (3, 9))]),
+    ("According to<a href='/r'>Reuters</a>, and See<a href='/t'>this</a>.", [("toReuters", (2,)), ("Seethis", (3,))]),
+    ("Two <a href='/p'>iPhone</a>s and <a href='/g'>Google</a>'s maps", [("iPhones", (6,))]),
+    ("a <a href='/x'>spaced</a> link, a <a href='/i'><img src='x.png'></a>word", []),  # no edge touches a letter
+    ("<p>end of a <a href='/x'>line</a></p><p>Next</p>", []),  # a block break is a space
+])
+def test_html_to_text_reports_words_glued_to_a_link(html, glued):
+    assert html_to_text(html).link_glue == glued
