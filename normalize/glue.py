@@ -355,6 +355,8 @@ def split_glued_words(text: str, ctx: Context) -> str:
     if not vocab:
         return text
     if ctx.link_glue:
+        # first, so the splits below see its pieces; its fixes' offsets are in the step's input,
+        # those below in the text after it
         text = split_link_edges(text, ctx, vocab)
     # Decide per distinct word once; most posts have nothing to split and end here.
     splits: dict[str, str] = {}
