@@ -34,17 +34,15 @@ def load_overrides(path: str | None, site_url: str, engine: str | None) -> dict[
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise OverridesError(f"cannot read selector overrides {path}: {exc}") from exc
     # every table is checked, not only the ones this site takes: a mistake shows on the first run
-    for name, table in (data.get("engines") or {}).items():
-        _strings(table, f"engines.{name}")
-    for host_, site_ in (data.get("sites") or {}).items():
-        _strings(site_.get("selectors", {}) if isinstance(site_, dict) else site_, f"sites.{host_}.selectors")
-    selectors: dict[str, str] = {}
-    if engine:
-        selectors.update(_strings(data.get("engines", {}).get(engine, {}), f"engines.{engine}"))
+    engines = {name: _strings(table, f"engines.{name}") for name, table in (data.get("engines") or {}).items()}
+    sites = data.get("sites") or {}
+    site_selectors = {host: _strings(site.get("selectors", {}) if isinstance(site, dict) else site,
+                                     f"sites.{host}.selectors") for host, site in sites.items()}
+    selectors = dict(engines.get(engine, {})) if engine else {}
     host = urlsplit(site_url).hostname or ""
-    site = data.get("sites", {}).get(host, {})
+    site = sites.get(host, {})
     if site and (not site.get("engine") or site.get("engine") == engine):
-        selectors.update(_strings(site.get("selectors", {}), f"sites.{host}.selectors"))
+        selectors.update(site_selectors[host])
     return selectors
 
 
