@@ -123,16 +123,23 @@ def test_an_opening_post_below_a_site_menu():
     assert [p.author for p in posts[1:]] == ["Judith C", "Otterlie B", "Indi I"]
 
 
+def _records_page(title: str, record: str, rows: list[tuple[str, ...]], fields: tuple[str, ...]) -> str:
+    """A page headed `title` with one `record` (a template) a row: the row's fields by name, {n} its number."""
+    return (f"<html><body><h1>{title}</h1>"
+            + "".join(record.format(n=n, **dict(zip(fields, row))) for n, row in enumerate(rows, 1))
+            + "</body></html>")
+
+
 # Wall Street Oasis (Drupal forum): the post's wrapper holds its text and a footer of links and votes
-_WSO = ('<div class="post-wrap"><div class="post-head"><a href="/user/{n}">{who}</a> <span>{when}</span></div>'
+_WSO = ('<div class="post-wrap"><div class="post-head"><a href="/user/{n}">{who}</a> <span>Jun {n}, 2024</span></div>'
         '<div class="post-body__outer-wrapper"><div class="comment-content"><p>{text}</p></div>'
         '<div class="post-footer__outer-wrapper"><a href="/login">Reply</a> <a href="/login">Quote</a> '
         '<a href="/login">Report</a> <a href="/login">Other</a> <span>- 3 -</span></div></div></div>')
-WSO = "<html><body><h1>Is consulting worth it?</h1>" + "".join(_WSO.format(n=n, who=who, when=f"Jun {n}, 2024", text=text) for n, (who, text) in enumerate([
+WSO = _records_page("Is consulting worth it?", _WSO, [
     ("AtlanG", "I am doing my Bachelor's in IT and wonder whether consulting is worth the hours it takes."),
     ("DrApeman", "Worth it, as long as you know what you want out of it and leave before it burns you out."),
     ("padam", "A note on work-life balance in the DACH region: it is notably worse than in other offices."),
-], 1)) + "</body></html>"
+], ("who", "text"))
 
 
 def test_a_post_footer_inside_the_body_wrapper_is_left_out():
@@ -316,11 +323,11 @@ _PERMIES = ('<div class="postItem"><div class="lcontent"><div class="status user
             '<div class="name"><span title="You must login">{who}</span></div><div class="posts">Posts: 4958</div></div>'
             '<div class="rcontent"><span class="postdate"><span title="Sep {n}, 2019 05:07:00">posted 6 years ago</span></span>'
             '<div class="postBody">{text}</div></div></div>')
-PERMIES = "<html><body><h1>A year in a tiny house</h1>" + "".join(_PERMIES.format(n=n, who=who, text=text) for n, (who, text) in enumerate([
+PERMIES = _records_page("A year in a tiny house", _PERMIES, [
     ("Travis Johnson", "So, what is life really like in a tiny house? For the past year, we have found out."),
     ("Kathleen Sanderson", "Travis, what are the dimensions of your tiny house? Some relatives of mine had four children."),
     ("Travis Johnson", "Our current tiny house is 18 x 22 feet, while my first one in 1994 was 24 x 24 feet."),
-], 1)) + "</body></html>"
+], ("who", "text"))
 
 
 def test_a_user_rank_is_no_author_name():
@@ -364,10 +371,10 @@ def test_a_reply_shown_to_members_only_is_no_post():
 _SVG_AVATAR = ('<div class="post-box"><div class="post-author"><span class="circle-avatar"><svg viewBox="0 0 10 10"><text>{ini}</text>'
                '</svg></span>{who}</div><time datetime="2019-04-0{n}T10:00:00Z">Apr {n}, 2019</time>'
                '<div class="post-body">{text}</div></div>')
-SVG_AVATARS = "<html><body><h1>Catering tips</h1>" + "".join(_SVG_AVATAR.format(n=n, ini=ini, who=who, text=text) for n, (ini, who, text) in enumerate([
+SVG_AVATARS = _records_page("Catering tips", _SVG_AVATAR, [
     ("FM", "Former Member", "Here is an idea to increase your tips: a line item called discretionary gratuity."),
     ("MH", "mnhogfarmer", "That is a great idea! Clients rarely think of tipping the caterer on their own."),
-], 1)) + "</body></html>"
+], ("ini", "who", "text"))
 
 
 def test_an_avatars_initials_are_not_part_of_the_name():
