@@ -196,6 +196,20 @@ def test_a_link_preview_card_keeps_the_link_not_the_linked_pages_snippet(site):
     assert "Learn how" not in post.body_html and "support.example.com</" not in post.body_html
 
 
+# a tweet embedded by the s9e media add-on: an empty placeholder the browser fills, then the line
+_S9E_TWEET = ("""<span data-s9e-mediaembed="twitter" style="height:350px;width:550px" data-s9e-mediaembed-iframe='["src","https:\\/\\/s9e.github.io\\/iframe\\/2\\/twitter.min.html#1807756"]'></span><br />\n"""
+              """<i><span style="font-size: 10px"><a href="https://x.com/harbourmaster/status/1807756" target="_blank" class="link link--external" """
+              """rel="nofollow ugc noopener">View: https://x.com/harbourmaster/status/1807756</a></span></i><br />\n<br />\n""")
+
+
+def test_the_view_line_under_an_s9e_media_embed_is_left_out(site):
+    thread = demo_forum().thread(105)
+    html = site.handle(site.thread_url(thread)).bytes().decode().replace('<div class="bbWrapper">', '<div class="bbWrapper">' + _S9E_TWEET, 1)
+    post = XenForo2().thread(Page.from_html(html, "http://127.0.0.1" + site.thread_url(thread))).posts[0]
+    assert "View:" not in post.body_html and "harbourmaster" not in post.body_html
+    assert demo_forum().thread(105).posts[0].body_html[:40] in post.body_html  # the post's own words stay
+
+
 def test_the_lightbox_caption_dates_posts_of_styles_without_any_date_element(site):
     thread = demo_forum().thread(104)
     html = site.handle(site.thread_url(thread)).bytes().decode()

@@ -22,10 +22,12 @@ from crawler.engines.base import Engine, Page, first_text, to_int
 
 # what embeds add around a link or a video, in posts and in quotes alike: a link's preview card keeps
 # the link (its title), not the linked page's snippet and host; the "View: URL" line some forums
-# print under an embedded video or post goes
+# print under an embedded video or post goes, also under the s9e media add-on's embeds (a tweet's
+# empty <span data-s9e-mediaembed>, a line break, then the line)
 _EMBED_CHROME = (".bbCodeBlock--unfurl .contentRow-figure, .bbCodeBlock--unfurl .contentRow-snippet, "
                  ".bbCodeBlock--unfurl .contentRow-minor, .bbMediaWrapper + i:contains('View:'), "
-                 ".bbMediaJustifier + i:contains('View:'), .bbOembed + i:contains('View:')")
+                 ".bbMediaJustifier + i:contains('View:'), .bbOembed + i:contains('View:'), "
+                 "span[data-s9e-mediaembed] + br + i:contains('View:')")
 _QUOTE = "blockquote[contains(concat(' ', normalize-space(@class), ' '), ' bbCodeBlock--quote ')]"
 
 
