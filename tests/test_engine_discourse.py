@@ -183,7 +183,7 @@ def test_every_crawler_view_selector_matches_the_fixture():
             assert select(index, query), name
         elif name == "remove":
             assert any(select(topic, q.strip()) for q in query.split(",")), name
-        elif name != "quote":
+        elif name not in {"quote", "linked_topic", "linked_topic_avatar"}:  # no fixture post links a topic
             assert select(topic, query), name
 
 
@@ -216,6 +216,30 @@ def test_bare_blockquote_is_a_quote_without_author_and_onebox_is_dropped():
     first = doc["posts"][0]
     assert first["quotes"] == [{"author": None, "post_id": None, "text": "Words from elsewhere."}]
     assert "Preview title" not in first["text"]
+
+
+def _linked_topic(avatar: str) -> str:
+    """A link to another topic alone on its line, as Discourse shows it: a quote of the topic's
+    first post with the topic's title and category badge for a header, and no data-username."""
+    return ('<p>The guide for it:</p><aside class="quote quote-modified" data-post="1" data-topic="4410">\n'
+            '<div class="title">\n<div class="quote-controls"></div>\n'
+            f'<img alt="" width="24" height="24" src="{avatar}" class="avatar">\n'
+            '<div class="quote-title__text-content"><a href="http://forum.test/t/winter-mooring-checklist/4410">'
+            'Winter mooring checklist</a> <a class="badge-category__wrapper " href="/c/boats/5"><span '
+            'data-category-id="5"><span class="badge-category__name">Boats</span></span></a></div>\n</div>\n'
+            '<blockquote>\nDouble the lines before the first gale and check the chafe guards weekly.\n</blockquote>\n</aside>')
+
+
+@pytest.mark.parametrize("avatar, author", [
+    ("https://cdn.test/forum/user_avatar/forum.test/harbourmaster/48/3903_2.png", "harbourmaster"),
+    ("https://cdn.test/letter_avatar_proxy/v4/letter/h/8c91f0/48.png", None)])
+def test_a_linked_topic_keeps_its_link_and_quotes_its_poster_not_its_title(avatar, author):
+    html = (DiscourseSite().handle(quoting_topic_path()).bytes().decode("utf-8")
+            .replace("<div class='post' itemprop='text'>", "<div class='post' itemprop='text'>" + _linked_topic(avatar), 1))
+    first = extract_html(html, url=ROOT + quoting_topic_path())["posts"][0]
+    assert first["quotes"] == [{"author": author, "post_id": None,
+                                "text": "Double the lines before the first gale and check the chafe guards weekly."}]
+    assert "The guide for it:\n\nWinter mooring checklist" in first["text"] and "Boats" not in first["text"]
 
 
 def test_empty_javascript_shell_is_no_thread():

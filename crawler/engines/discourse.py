@@ -26,6 +26,10 @@ pages, later pages) the post number stands in as the post id; small actions show
 link is followed by a label ("system Closed") and are skipped; author `span.creator [itemprop=name]`, date
 `time.post-time[datetime]`, edits `meta[itemprop=dateModified]`, body `div.post[itemprop=text]`,
 quotes `aside.quote[data-username][data-post][data-topic]` with a `div.title` and a blockquote.
+A link to another topic, alone on its line, shows as such a quote of the topic's first post but
+without `data-username`: its title holds the topic's link and category badge, its avatar the poster.
+The link stays in the post where it was written; the excerpt is a quote of the poster named in the
+avatar's path (`/user_avatar/HOST/NAME/…`, the lower-case form Discourse keeps), or of no one.
 A browser page saved before the app rendered (no crawler-post, empty `#main-outlet`) is an empty
 JavaScript shell and is reported as such, not read.
 """
@@ -45,6 +49,7 @@ from crawler.engines.base import ApiPage, Engine, Page, ThreadLink, ThreadPage, 
 from normalize.model import RawPost, RawQuote
 
 _QUOTE = "aside[contains(concat(' ', normalize-space(@class), ' '), ' quote ')]"
+_AVATAR_USER = re.compile(r"/user_avatar/[^/]+/([^/]+)/\d+/")
 _API_CHUNK = 20  # post ids per posts.json request, as Discourse's own client asks
 _EDIT_GRACE = timedelta(minutes=5)  # Discourse's editing grace period: such edits make no revision
 _TOPIC_PATH = re.compile(r"/t/(?:[^/?#]+/)?(\d+)(?:/\d+)?/?$")
@@ -73,6 +78,10 @@ class Discourse(Engine):
         "quote_author_text": "div.title",
         "quote_post_id_attr": "@data-post",
         "quote_body": "blockquote",
+        # a linked topic shown as a quote (no data-username): the link in its title (not the
+        # category badge) and the avatar of the topic's poster
+        "linked_topic": "div.title a[href]:not(.badge-category__wrapper)",
+        "linked_topic_avatar": "div.title img.avatar::attr(src)",
         # image captions ("image 1920×1080 123 KB"), heading anchors and link previews (onebox:
         # the linked page's title and summary) are chrome, not the poster's words
         "remove": ".lightbox-wrapper .meta, a.anchor, .quote-controls, aside.onebox, script, style",
@@ -257,7 +266,13 @@ class Discourse(Engine):
     def parse_quote(self, q: Selector) -> RawQuote:
         """A quote names a topic and a post number: the quoted post's id where it is known (the
         API's id for posts already read; on a crawler page, the post number within its topic)."""
+        linked_topic = "data-username" not in q.attrib and q.css(self.sel["linked_topic"])
+        if linked_topic:
+            _keep_topic_link(q, linked_topic[0])
         quote = super().parse_quote(q)
+        if linked_topic:
+            avatar = _AVATAR_USER.search(q.css(self.sel["linked_topic_avatar"]).get() or "")
+            quote.author = avatar.group(1) if avatar else None  # not the title: a topic's name
         topic, number = q.attrib.get("data-topic", ""), q.attrib.get("data-post", "")
         quote.post_id = None
         if number.isdigit():
@@ -317,3 +332,13 @@ class Discourse(Engine):
         url = url.split("#", 1)[0].split("?", 1)[0]
         m = re.search(r"^(.*?/t/(?:[^/]+/)?\d+)(?:/\d+)?(?:\.json)?/?$", url)
         return m.group(1) if m else url
+
+
+def _keep_topic_link(quote: Selector, link: Selector) -> None:
+    """Put a linked topic's link, as the poster wrote it, in the body before the quote that shows
+    it (the body is a copy the quote is taken out of)."""
+    para = lxml.html.Element("p")
+    anchor = lxml.html.Element("a", href=link.attrib["href"])
+    anchor.text = " ".join(link.xpath("string()").get().split())
+    para.append(anchor)
+    quote.root.addprevious(para)
