@@ -187,12 +187,15 @@ STORY = f"""<html><head><title>Kernel in C++? - Slashdot</title></head><body>
 {_COMMENT.format(state="oneline", n=2, who="flatulus", when="", text="Hear hear! Assembler and C are plenty for me.")}
 {_COMMENT.format(state="full contain", n=3, who="caseih", when=' <span class="otherdetails">on Friday January 12, 2024 @12:10PM</span>',
                  text="There was a fascinating talk on using C++ for embedded kernels a few years ago.")}
+{_COMMENT.format(state="oneline", n=4, who="John Allsup", when="", text="I love using Qt from Python for small simple apps.")
+   .replace('href="/~John Allsup"', 'href="/~John+Allsup"')}
 </ul></body></html>"""
 
 
 def test_a_story_above_a_comment_tree_with_collapsed_replies():
     posts = Generic().thread(Page.from_html(STORY, "https://linux.slashdot.org/story/24/01/12/1")).posts
-    assert [p.author for p in posts[1:]] == ["david", "flatulus", "caseih"]
+    # a name with a space is a "+" in its profile link ("/~John+Allsup")
+    assert [p.author for p in posts[1:]] == ["david", "flatulus", "caseih", "John Allsup"]
     assert "six year old Linux kernel" in posts[0].body_html
     assert "Hear hear!" in posts[2].body_html and posts[2].posted_at is None
 

@@ -42,7 +42,7 @@ _SKIP = {"script", "style", "noscript", "template", "svg", "head", "select", "op
 _CHROME_TAGS = {"nav", "form", "footer", "aside"}
 _INLINE = {"a", "span", "b", "i", "em", "strong", "br", "img"}
 _USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people|author|authors|account)"
-                        r"(?:/|\.php|[?=#-]|$)|/~[\w.-]+/?$|[?&](?:u|user|userid|uid|showuser|member|who)=|/@[\w.-]+/?$|"
+                        r"(?:/|\.php|[?=#-]|$)|/~[\w.+%-]+/?$|[?&](?:u|user|userid|uid|showuser|member|who)=|/@[\w.-]+/?$|"
                         r"/(?:user|member|profile|u)[-_]?\w*\.(?:php|html?)", re.I)
 _USER_CLASS = re.compile(r"author|user(?!-?select)|poster|nick|member|byline|owner|submitter|uname|^name$", re.I)
 # a class about the user's rank or standing, not the name ("userRankStatus": "pollinator")
