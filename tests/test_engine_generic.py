@@ -295,6 +295,29 @@ def test_answers_dated_only_by_their_class_and_no_post_for_the_page_wrapper():
     assert posts[0].posted_at_raw == "3y"
 
 
+# Quora again: an answer shows cut short ("… Continue Reading") with its whole text in a hidden block
+# after the preview; a short answer's preview is its whole text, with the button all the same
+_CUT = ('<div class="q-box qu-text"><div class="q-relative"><div class="q-box qu-overflow--hidden" style="max-height: 300px;">'
+        '<p>{shown}</p><div class="q-box qu-cursor--pointer">Continue Reading</div></div></div>'
+        '<div class="q-box qu-display--none"><p>{whole}</p></div></div>')
+_LONG = ("It was. The sea froze along the coast of Kent and the ground stayed hard until March.",
+         " Farmers lost whole flocks in the drifts on the downs, and the trains stopped for days.")
+QBOX_CUT = QBOX_ANSWERS.replace(
+    f'<div class="q-box qu-text"><p>{_LONG[0]}</p></div>',
+    _CUT.format(shown=_LONG[0] + " Farmers lost who", whole="".join(_LONG))).replace(
+    '<div class="q-box qu-text"><p>Yes. Around the country the snow lay for over sixty days, a record that still stands.</p></div>',
+    _CUT.format(shown="Yes. Around the country the snow lay for over sixty days, a record.",
+                whole="Yes. Around the country the snow lay for over sixty days, a record."))
+
+
+def test_an_answer_cut_short_with_its_whole_text_hidden_is_read_once_whole():
+    posts = Generic().thread(Page.from_html(QBOX_CUT, "https://www.quora.com/Was-the-winter-of-1963-really-that-cold")).posts
+    assert [p.author for p in posts] == ["Greg-Kemnitz", "Mats-Andersson", "Ben-Michael"]
+    assert posts[0].body_html.count("sea froze") == 1 and "trains stopped for days" in posts[0].body_html
+    assert posts[2].body_html.count("snow lay") == 1
+    assert not [p for p in posts if "Continue Reading" in p.body_html or "who</p>" in p.body_html]
+
+
 # Wall Street Oasis: JSON-LD gives the question cut after its second sentence, the page shows it whole
 # in a block without a date of its own; each author box holds the profile link and the user's badge
 _BOX = ('<div class="author-details"><a class="username" href="/user/{n}">{who}</a> '

@@ -672,11 +672,44 @@ def body_parts(rec: Record) -> tuple[str, list[tuple[str | None, str | None, str
                     set(el.iterancestors()) & nested):
                 signature = _inner_html(el)
                 break
+    _drop_cut_previews(root)
     quotes = []
     for q in _QUOTES_XPATH(root):
         quotes.append(_quote(q))
         _remove(q)
     return _inner_html(root), quotes, signature
+
+
+# a block the page hides until the reader asks for it: the hidden attribute, an inline
+# display:none, a "hidden"/"d-none" class or a utility class ending in "display--none" (Quora)
+_HIDDEN = etree.XPath(".//*[@hidden or contains(translate(@style, ' ', ''), 'display:none') or "
+                      "contains(concat(' ', normalize-space(@class), ' '), ' hidden ') or "
+                      "contains(concat(' ', normalize-space(@class), ' '), ' d-none ') or "
+                      "contains(concat(@class, ' '), 'display--none ')]")
+_NOT_WORD = re.compile(r"\W+")
+_MORE_BUTTON = re.compile(r"(?:continuereading|readmore|seemore|showmore|more)$", re.I)
+_PREVIEW_CHARS = 50  # word characters a preview and its hidden text hold at least (no button or label)
+
+
+def _drop_cut_previews(root: Any) -> None:
+    """A post shown cut short, its whole text in a hidden block after it ("… Continue Reading",
+    Quora): the preview, a copy of the first lines, goes; the whole text stays. The preview is the
+    nearest block before the hidden one (or before a block holding it) with words in it, and goes
+    only when its words (without the button's) are where the hidden text starts."""
+    for hidden in _HIDDEN(root):
+        whole = _NOT_WORD.sub("", hidden.text_content())
+        if len(whole) < _PREVIEW_CHARS:
+            continue
+        el = hidden
+        while el is not root and el.getparent() is not None:
+            shown = next((s for s in el.itersiblings(preceding=True)
+                          if isinstance(s.tag, str) and len(_NOT_WORD.sub("", s.text_content())) >= _PREVIEW_CHARS), None)
+            if shown is not None:
+                preview = _MORE_BUTTON.sub("", _NOT_WORD.sub("", shown.text_content()))
+                if whole.startswith(preview):  # the whole text again when it is short
+                    _remove(shown)
+                break
+            el = el.getparent()
 
 
 def _quote(q: Any) -> tuple[str | None, str | None, str]:
