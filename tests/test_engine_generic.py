@@ -189,13 +189,17 @@ STORY = f"""<html><head><title>Kernel in C++? - Slashdot</title></head><body>
                  text="There was a fascinating talk on using C++ for embedded kernels a few years ago.")}
 {_COMMENT.format(state="oneline", n=4, who="John Allsup", when="", text="I love using Qt from Python for small simple apps.")
    .replace('href="/~John Allsup"', 'href="/~John+Allsup"')}
+<li class="comment oneline"><div class="cw" id="comment_5"><div class="details"><span class="by"><span class="byby">by </span>Anonymous Coward</span></div>
+ <div class="commentBody">It is not bloated. It is just unreadable: three thousand odd files to hold in your head.</div></div></li>
 </ul></body></html>"""
 
 
 def test_a_story_above_a_comment_tree_with_collapsed_replies():
     posts = Generic().thread(Page.from_html(STORY, "https://linux.slashdot.org/story/24/01/12/1")).posts
-    # a name with a space is a "+" in its profile link ("/~John+Allsup")
-    assert [p.author for p in posts[1:]] == ["david", "flatulus", "caseih", "John Allsup"]
+    # a name with a space is a "+" in its profile link ("/~John+Allsup"); an anonymous reply is named
+    # by its byline alone, with no link
+    assert [p.author for p in posts[1:]] == ["david", "flatulus", "caseih", "John Allsup", "Anonymous Coward"]
+    assert "three thousand odd files" in posts[5].body_html and "Anonymous" not in posts[5].body_html
     assert "six year old Linux kernel" in posts[0].body_html
     assert "Hear hear!" in posts[2].body_html and posts[2].posted_at is None
 

@@ -44,7 +44,9 @@ _INLINE = {"a", "span", "b", "i", "em", "strong", "br", "img"}
 _USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people|author|authors|account)"
                         r"(?:/|\.php|[?=#-]|$)|/~[\w.+%-]+/?$|[?&](?:u|user|userid|uid|showuser|member|who)=|/@[\w.-]+/?$|"
                         r"/(?:user|member|profile|u)[-_]?\w*\.(?:php|html?)", re.I)
-_USER_CLASS = re.compile(r"author|user(?!-?select)|poster|nick|member|byline|owner|submitter|uname|^name$", re.I)
+# "by": Slashdot's byline box, "<span class=by>by <a>name</a></span>", or "by Anonymous Coward" unlinked
+_USER_CLASS = re.compile(r"author|user(?!-?select)|poster|nick|member|byline|owner|submitter|uname|^name$|^by$", re.I)
+_BY = re.compile(r"^by\s+", re.I)
 # a class about the user's rank or standing, not the name ("userRankStatus": "pollinator")
 _USER_STANDING = re.compile(r"rank|status|title", re.I)
 _DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-utime", "data-date", "data-created")
@@ -547,6 +549,8 @@ def _structure_record(node: Any, nested: list[Any], index: _PageIndex) -> Record
         # the name is the link's
         name = next((m for m in authors[1:] if m.tag == "a" and a in m.iterancestors()), a)
         rec.author = _clean("".join(_SHOWN_TEXT(name))) or None
+        if rec.author and name.tag != "a":  # a byline box without a link: "by Anonymous Coward"
+            rec.author = _BY.sub("", rec.author) or None
         rec.author_url = name.get("href") if name.tag == "a" else next(iter(a.xpath(".//a/@href")), None)
         rec.chrome.append(a)
     if dates and not authors:
