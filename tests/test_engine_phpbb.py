@@ -73,6 +73,23 @@ def test_prosilver_quote_text_has_no_header_or_code_chrome():
     assert post.body_html.strip() == "It works"
 
 
+# an attachment the poster placed in the text, as prosilver's attachment template shows it
+_INLINE_FILE = ('<div class="inline-attachment"><dl class="file"><dt><span class="imageset icon_topic_attach"></span> '
+                '<a class="postlink" href="./download/file.php?id=53369">rigging-logs.zip</a></dt>'
+                '<dd>(1.35 KiB) Downloaded 458 times</dd></dl></div>'
+                '<div class="inline-attachment"><dl class="thumbnail"><dt><a href="./download/file.php?id=53370&amp;mode=view">'
+                '<img class="postimage" src="./download/file.php?id=53370&amp;t=1" alt="mast-step.jpg"></a></dt>'
+                '<dd>mast-step.jpg (80.2 KiB) Viewed 12 times</dd></dl></div>')
+
+
+def test_an_inline_attachment_keeps_its_name_not_its_size_and_download_count(prosilver):
+    html = fetch(prosilver, f"/viewtopic.php?t={LONG.thread_id}").selector.get()
+    html = html.replace('<div class="content">', '<div class="content">' + _INLINE_FILE, 1)
+    post = PhpBB3().thread(Page.from_html(html, f"http://127.0.0.1/viewtopic.php?t={LONG.thread_id}")).posts[0]
+    assert ">rigging-logs.zip</a>" in post.body_html and 'alt="mast-step.jpg"' in post.body_html
+    assert "Downloaded" not in post.body_html and "Viewed" not in post.body_html and "KiB" not in post.body_html
+
+
 def test_phpbb_30_text_dates_ranks_and_pagination_without_rel():
     """phpBB 3.0 prosilver: no <time>, the rank is the first <dd>, "Page 1 of 3" pagination links."""
     html = ('<body id="phpbb" class="section-viewtopic ltr"><div class="navbar"><ul class="linklist navlinks">'

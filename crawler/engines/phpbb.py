@@ -114,7 +114,9 @@ class PhpBB3(_PhpBBCommon):
         "quote_body": "./div || .",
         "quote_remove": "./div/cite || ./cite, .codebox > p",
         "signature": "div.signature",
-        "remove": ".codebox > p, script, style, i.hide",
+        # an attachment placed in the text keeps its name (a link); its size and "Downloaded 453
+        # times" / "Viewed 12 times" line is a counter, not the poster's words
+        "remove": ".codebox > p, script, style, i.hide, dl.file > dd, dl.thumbnail > dd",
         "title": "h2.topic-title a || h2.topic-title || #page-body h2 a[href*='viewtopic'] "
                  "|| h1[itemprop=headline] || h2 a[href*='viewtopic']",
         "breadcrumbs": "(//li[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumbs ')])[1]"
