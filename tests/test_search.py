@@ -154,6 +154,30 @@ def test_a_word_with_more_matches_than_candidates_is_ranked_among_the_newest(fil
         assert [h["id"] for h in hits] == [max(every)], filters
 
 
+def test_narrow_windows_of_newest_posts_give_the_same_hits(filled, monkeypatch):
+    """PostgreSQL reads the newest matches in windows of ids, widened by how many matches the first
+    held: however small the windows, every query finds the same posts with the same scores, and a
+    word found only in the oldest posts is still found."""
+    import db.search
+
+    queries = [*QUERIES, "last", "Harbour"]
+    oldest = min(demo_records(), key=lambda r: int(r.post_id) if r.post_id.isdigit() else 0)
+    queries.append(max(oldest.clean_text.split(), key=len).strip(".,;:!?()«»\"'"))
+    for filters in (db.Filters(), db.Filters(articles=True), db.Filters(unique=True)):
+        whole = {q: [(h["id"], h["score"]) for h in filled.search(q, limit=500, filters=filters)] for q in queries}
+        for first_window, candidates in ((1, 3000), (2, 3), (1, 1)):
+            monkeypatch.setattr(db.search, "FIRST_WINDOW", first_window)
+            monkeypatch.setattr(db.search, "CANDIDATES", candidates)
+            for query in queries:
+                hits = [(h["id"], h["score"]) for h in filled.search(query, limit=500, filters=filters)]
+                if candidates >= len(whole[query]):
+                    assert sorted(hits) == sorted(whole[query]), (query, filters, first_window)
+                else:  # the newest `candidates` matches, as before
+                    newest = sorted(whole[query], reverse=True)[:candidates]
+                    assert sorted(hits) == sorted(newest), (query, filters, first_window)
+            monkeypatch.undo()
+
+
 def test_queries_of_only_operators_or_punctuation_find_nothing_without_error(filled):
     for query in ["", "   ", '"', "OR", "-", "()", "-*", "OR OR"]:
         assert filled.search(query) == []
