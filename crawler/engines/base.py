@@ -194,18 +194,40 @@ def _css_class_plan(query: str) -> _Plan | None:
         if tree.combinator not in (" ", ">"):  # siblings (+, ~) may lie outside the element
             return None
         tree = tree.selector
-    token = None
-    while not isinstance(tree, cssselect.parser.Element):  # the first compound: .a.b[x]:y...
-        if isinstance(tree, cssselect.parser.Class):
-            token = tree.class_name
-        tree = tree.selector
-    if not token or _XML_SPACE.search(token) or "'" in token:
+    token = _first_class(tree)
+    if not token:
         return None
     whole, scoped = css2xpath(query), _translator.css_to_xpath(query, prefix="self::")
     prefix = "descendant-or-self::"
     if not (whole.startswith(prefix) and scoped.startswith("self::") and whole[len(prefix):] == scoped[6:]):
         return None
     return _Plan(token, _xpath(scoped), with_root=True)
+
+
+def _first_class(tree: Any) -> str | None:
+    """A class the first compound (.a.b[x]:y...) of a parsed CSS selector asks for, or None."""
+    while isinstance(tree, cssselect.parser.CombinedSelector):
+        tree = tree.selector
+    token = None
+    while not isinstance(tree, cssselect.parser.Element):
+        if isinstance(tree, cssselect.parser.Class):
+            token = tree.class_name
+        tree = tree.selector
+    return token if token and not _XML_SPACE.search(token) and "'" not in token else None
+
+
+@lru_cache(maxsize=4096)
+def _required_class(query: str) -> str | None:
+    """A class that some element of a tree must carry for one alternative of a selector to match
+    anything in it (the class its first step asks for, whatever follows), or None."""
+    if query.startswith(_XPATH_START):
+        m = _XPATH_CLASS_STEP.match(query)
+        return m.group(3) if m and "|" not in (m.group(4) or "") else None
+    try:
+        parsed = cssselect.parse(query)
+    except cssselect.SelectorError:
+        return None
+    return _first_class(parsed[0].parsed_tree) if len(parsed) == 1 else None
 
 
 def _xpath_class_plan(query: str) -> _Plan | None:
@@ -227,14 +249,17 @@ class _ClassIndex:
         self._by_class: dict[str, list[Any]] = {}
         self._listed = 0  # len(_wanted) when listed: a plan made since may want a class not listed
 
+    def _classes(self) -> dict[str, list[Any]]:
+        if self._listed != len(_wanted):
+            self._by_class, self._listed = _by_class(self.root), len(_wanted)
+        return self._by_class
+
     def matches(self, query: str) -> list[Any] | None:
         """What `query` matches in the post, or None when the index cannot tell (ask the XPath)."""
         plan = _class_plan(query)
         if plan is None:
             return None
-        if self._listed != len(_wanted):
-            self._by_class, self._listed = _by_class(self.root), len(_wanted)
-        elements = self._by_class.get(plan.token)
+        elements = self._classes().get(plan.token)
         if elements and not plan.with_root and elements[0] is self.root:
             elements = elements[1:]
         if not elements:
@@ -246,6 +271,17 @@ class _ClassIndex:
         if any(a in chosen for el in elements for a in el.iterancestors()):
             return None
         return [match for el in elements for match in plan.xpath(el)]
+
+
+    def lacks(self, query: str) -> bool:
+        """True when one alternative of a selector cannot match in any part of the post (a copy of
+        its body, a quote): its first step asks for a class no element of the post carries."""
+        token = _required_class(query)
+        if token is None:
+            return False
+        if token not in _wanted:
+            _wanted.add(token)
+        return token not in self._classes()
 
 
 def _by_class(root: Any) -> dict[str, list[Any]]:
@@ -270,11 +306,45 @@ def _indexed(node: Selector) -> Iterator[None]:
         _reading.post = outer
 
 
-def _matches(node: Selector | Page, query: str) -> list[Any]:
+def _post_over(node: Any) -> _ClassIndex | None:
+    """The class index of the post being read when `node` lies in that post, else None."""
+    post = getattr(_reading, "post", None)
+    if post is None or node is post.root or any(a is post.root for a in node.iterancestors()):
+        return post
+    return None
+
+
+@contextmanager
+def _copy_of(post: _ClassIndex | None) -> Iterator[None]:
+    """Within the block, selectors run on a copy of part of `post` (`_within`) skip alternatives
+    that cannot match in the post (None: nothing is skipped)."""
+    outer = getattr(_reading, "copy_of", None)
+    _reading.copy_of = post
+    try:
+        yield
+    finally:
+        _reading.copy_of = outer
+
+
+def _within(node: Selector | Any, query: str) -> list[Any]:
+    """`_nodes` on a copy of part of the post being read (see `_copy_of`): an alternative whose
+    first step asks for a class that no element of the post carries is not run (it matches
+    nothing; a body walked once per removal selector was a fifth of reading a post)."""
+    post = getattr(_reading, "copy_of", None)
+    for q in query.split(" || "):
+        if post is not None and post.lacks(q):
+            continue
+        found = _matches(node, q)
+        if found:
+            return found
+    return []
+
+
+def _matches(node: Selector | Page | Any, query: str) -> list[Any]:
     """What one alternative matches, as lxml gives it (elements, strings): the fields of a post are
     read this way, without a parsel Selector around every match (that wrapping was a third of the
-    time of reading a post)."""
-    root = node.selector.root if isinstance(node, Page) else node.root
+    time of reading a post). `node` may also be an lxml element (a body's copy, a quote)."""
+    root = node.selector.root if isinstance(node, Page) else getattr(node, "root", node)
     if not hasattr(root, "xpath"):
         return []
     post = getattr(_reading, "post", None)
@@ -286,7 +356,7 @@ def _matches(node: Selector | Page, query: str) -> list[Any]:
     return found if isinstance(found, list) else [found]
 
 
-def _nodes(node: Selector | Page, query: str) -> list[Any]:
+def _nodes(node: Selector | Page | Any, query: str) -> list[Any]:
     """`select` without the Selectors: the lxml nodes of the first alternative that matches."""
     for q in query.split(" || "):
         found = _matches(node, q)
@@ -468,7 +538,8 @@ class Engine:
 
     def next_page(self, page: Page) -> str | None:
         """URL of the next page of a thread or thread list (rel=next first)."""
-        href = page.css("link[rel=next]::attr(href)").get()
+        found = _matches(page, "link[rel=next]::attr(href)")
+        href = _as_string(found[0]) if found else None
         if not href and self.sel.get("next_page"):
             href = first_attr(page, self.sel["next_page"])
         return page.absolute(href) if href else None
@@ -523,7 +594,7 @@ class Engine:
         query = self.sel.get("breadcrumbs")
         if not query:
             return []
-        crumbs = [re.sub(r"\s+", " ", "".join(n.xpath(".//text()").getall())).strip() for n in select(page, query)]
+        crumbs = [re.sub(r"\s+", " ", "".join(_TEXT(n) if hasattr(n, "xpath") else ())).strip() for n in _nodes(page, query)]
         return [c for c in crumbs if c]
 
     def post_nodes(self, page: Page) -> SelectorList:
@@ -618,18 +689,18 @@ class Engine:
         """The body's HTML with quote blocks and chrome taken out, and the quotes found."""
         root = _copy(body.root)
         _expand_short_links(root)
-        wrapped = Selector(root=root)
         quotes: list[RawQuote] = []
         quote_query = self.sel.get("quote")
-        if quote_query:
-            # only outermost quotes become references; nested ones stay inside their parent
-            found = select(wrapped, quote_query)
-            quotes = [self.parse_quote(q) for q in found]
-            for q in found:
-                _drop(q.root)
-        for query in (self.sel.get("remove") or "").split(","):
-            for node in _nodes(wrapped, query.strip()) if query.strip() else []:
-                _drop(node)
+        with _copy_of(_post_over(body.root)):
+            if quote_query:
+                # only outermost quotes become references; nested ones stay inside their parent
+                found = _within(root, quote_query)
+                quotes = [self.parse_quote(Selector(root=q)) for q in found]
+                for q in found:
+                    _drop(q)
+            for query in (self.sel.get("remove") or "").split(","):
+                for node in _within(root, query.strip()) if query.strip() else []:
+                    _drop(node)
         return _inner_html(root), [q for q in quotes if q.html.strip() or q.author]
 
     def parse_quote(self, q: Selector) -> RawQuote:
@@ -644,12 +715,12 @@ class Engine:
         if post_id_raw:
             m = re.search(r"(\d+)\s*$", post_id_raw) or re.search(r"(\d+)", post_id_raw)
             post_id = m.group(1) if m else None
-        body = select(q, self.sel["quote_body"]) if self.sel.get("quote_body") else None
+        body = _within(q, self.sel["quote_body"]) if self.sel.get("quote_body") else None
         for query in (self.sel.get("quote_remove") or "").split(","):
             # the quote is already a copy taken out of the body, so its header can go in place
-            for n in (select(q, query.strip()) if query.strip() else []):
-                _drop(n.root)
-        html = _inner_html(body[0].root) if body else _inner_html(q.root)
+            for n in (_within(q, query.strip()) if query.strip() else []):
+                _drop(n)
+        html = _inner_html(body[0]) if body else _inner_html(q.root)
         return RawQuote(author=author, post_id=post_id, html=html)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from crawler.engines.base import Engine, Page, first_text, to_int
+from crawler.engines.base import Engine, Page, _as_string, _matches, first_text, to_int
 
 # what embeds add around a link or a video, in posts and in quotes alike: a link's preview card keeps
 # the link (its title), not the linked page's snippet and host; the "View: URL" line some forums
@@ -114,7 +114,7 @@ class XenForo2(Engine):
         return url if url.endswith("/") else url + "/"
 
     def last_page(self, page: Page) -> int | None:
-        numbers = [to_int(t) for t in page.css(".pageNav-main .pageNav-page a::text").getall()]
+        numbers = [to_int(_as_string(t)) for t in _matches(page, ".pageNav-main .pageNav-page a::text")]
         numbers = [n for n in numbers if n]
         return max(numbers) if numbers else 1
 
