@@ -120,6 +120,9 @@ class Post(Base):
         Index("ix_posts_opening", *OPENING_POST_COLUMNS,
               sqlite_where=text("position = 1"), postgresql_where=text("position = 1")),
         Index("ix_posts_search_filters", *SEARCH_FILTER_COLUMNS).ddl_if(dialect="sqlite"),
+        # PostgreSQL only: no query reads it, and on SQLite its random inserts cost each batch a
+        # page write per post (migration 0007)
+        Index("ix_posts_author_id", "author_id").ddl_if(dialect="postgresql"),
         # only posts with a near-duplicate link (new posts have none): the foreign key's lookups, dedupe
         Index("ix_posts_duplicate_of", "duplicate_of", sqlite_where=LINKED_POSTS, postgresql_where=LINKED_POSTS),
     )
@@ -129,7 +132,7 @@ class Post(Base):
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     position: Mapped[int | None] = mapped_column(Integer)
     page_url: Mapped[str | None] = mapped_column(String(2000))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id", ondelete="SET NULL"))
     author_title: Mapped[str | None] = mapped_column(String(300))
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     posted_at_raw: Mapped[str | None] = mapped_column(String(200))

@@ -17,6 +17,7 @@ from db.models import Base
 HAND_WRITTEN_PREFIXES = ("posts_fts", "articles", "search_bulk_load")
 HAND_WRITTEN_COLUMNS = {("posts", "search_vector")}
 SQLITE_ONLY_INDEXES = {"ix_posts_search_filters"}  # made on SQLite alone (models: ddl_if)
+POSTGRESQL_ONLY_INDEXES = {"ix_posts_author_id"}  # dropped on SQLite by 0007
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
@@ -29,6 +30,8 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
         return False
     if type_ == "index" and name in SQLITE_ONLY_INDEXES:
         return context.get_bind().dialect.name == "sqlite"
+    if type_ == "index" and name in POSTGRESQL_ONLY_INDEXES:
+        return context.get_bind().dialect.name == "postgresql"
     return True
 
 
