@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +21,7 @@ from sqlalchemy import ARRAY, Engine, String, bindparam, create_engine, event, f
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
-from db import export, migrate, report
+from db import export, migrate, report, sqlite_write
 from db.errors import NoDatabase, NotForumsiftDatabase, UnreachableDatabase
 from db.models import Author, CrawlRun, Forum, LineCount, Post, PostRevision, Site, Thread
 from db.post_rows import COLUMNS, RowBuilder
@@ -93,13 +93,16 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def make_engine(url: str) -> Engine:
-    """An SQLAlchemy engine; SQLite gets WAL mode, a busy timeout and foreign keys."""
+def make_engine(url: str, checkpoints_elsewhere: bool = False) -> Engine:
+    """An SQLAlchemy engine; SQLite gets WAL mode, a busy timeout and foreign keys, and with
+    `checkpoints_elsewhere` leaves checkpoints to a background Checkpointer (a store's)."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30}
+        # check_same_thread: the store's FTS5 helper thread runs statements on the writing
+        # connection while the store's thread waits (db.sqlite_write)
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
@@ -110,6 +113,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: the indexes of a million posts stay in memory
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA temp_store=MEMORY")  # the store's staging table (db.sqlite_write)
+            if checkpoints_elsewhere:  # a store's Checkpointer does it; this is a backstop
+                cur.execute(f"PRAGMA wal_autocheckpoint={sqlite_write.WRITER_AUTOCHECKPOINT}")
             cur.close()
     return engine
 
@@ -137,6 +143,11 @@ class Store:
         self._authors = _LRU()
         self._threads = _LRU()
         self._rows = RowBuilder(self.dialect)
+        self._chunk_indexer: sqlite_write.ChunkIndexer | None = None
+        self._checkpointer: sqlite_write.Checkpointer | None = None
+        path = engine.url.database if self.dialect == "sqlite" else None
+        if path and path != ":memory:" and not path.startswith("file:"):
+            self._checkpointer = sqlite_write.Checkpointer(path)
         placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         self._insert_sql = (f"INSERT INTO posts ({', '.join(COLUMNS)}) VALUES ({', '.join([placeholder] * len(COLUMNS))}) "
                             "ON CONFLICT DO NOTHING")
@@ -147,7 +158,16 @@ class Store:
         return migrate.upgrade(self.engine)
 
     def close(self) -> None:
+        if self._chunk_indexer is not None:
+            self._chunk_indexer.close()
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self.engine.dispose()
+
+    def _indexer(self) -> sqlite_write.ChunkIndexer:
+        if self._chunk_indexer is None:
+            self._chunk_indexer = sqlite_write.ChunkIndexer(COLUMNS)
+        return self._chunk_indexer
 
     # -- crawl runs --------------------------------------------------------------------------
     def start_run(self, start_url: str | None, spider_args: dict[str, Any] | None = None) -> int:
@@ -191,6 +211,8 @@ class Store:
                 # ids cached during a rolled-back transaction may not exist: forget them
                 self._forums.clear(), self._authors.clear(), self._threads.clear(), self._sites.clear()
                 raise
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
         return result
 
     def _write(self, conn: Connection, records: Sequence[PostRecord], run_id: int | None, now: datetime,
@@ -210,26 +232,32 @@ class Store:
         existing = {(row.site_id, row.engine_post_id): (row.id, row.content_hash) for row in self._lookup(
             conn, posts, "engine_post_id", list(batch), (posts.c.content_hash,))}
         stamp = self._rows.now(now)
-        new_rows: list[tuple[Any, ...]] = []
         touched: list[int] = []
-        for key, rec in batch.items():
-            content_hash = rec.content_hash()
-            old = existing.get(key)
-            if old is not None and old[1] == content_hash:  # seen again, same text
-                touched.append(old[0])
-                continue
-            site_id = key[0]
-            thread_id, title = threads[(site_id, rec.thread_url)]
-            author_id = author_ids.get((site_id, rec.author))
-            if old is None:
-                new_rows.append(self._rows.row(rec, site_id, thread_id, title, author_id, content_hash, stamp, run_id))
-                continue
-            self._revise(conn, old[0], dict(zip(COLUMNS, _PYTHON_ROWS.row(
-                rec, site_id, thread_id, title, author_id, content_hash, now, run_id))), now, run_id)
-            result.updated += 1
-        if new_rows:
-            self._insert_posts(conn, new_rows)
-            result.inserted += len(new_rows)
+        changed: list[tuple[int, dict[str, Any]]] = []
+
+        def new_rows(chunk: Sequence[tuple[tuple[int, str], PostRecord]]) -> list[tuple[Any, ...]]:
+            """The rows of the chunk's new posts; its unchanged and changed ones are set aside."""
+            rows = []
+            for key, rec in chunk:
+                content_hash = rec.content_hash()
+                old = existing.get(key)
+                if old is not None and old[1] == content_hash:  # seen again, same text
+                    touched.append(old[0])
+                    continue
+                site_id = key[0]
+                thread_id, title = threads[(site_id, rec.thread_url)]
+                author_id = author_ids.get((site_id, rec.author))
+                if old is None:
+                    rows.append(self._rows.row(rec, site_id, thread_id, title, author_id, content_hash, stamp, run_id))
+                    continue
+                changed.append((old[0], dict(zip(COLUMNS, _PYTHON_ROWS.row(
+                    rec, site_id, thread_id, title, author_id, content_hash, now, run_id)))))
+            return rows
+
+        result.inserted += self._insert_posts(conn, _chunks(list(batch.items()), sqlite_write.CHUNK), new_rows)
+        for post_id, row in changed:
+            self._revise(conn, post_id, row, now, run_id)
+        result.updated += len(changed)
         result.unchanged += len(touched)
         for chunk in _chunks(touched, 500):  # only last_seen moves
             conn.execute(update(posts).where(posts.c.id.in_(chunk)).values(last_seen=now, deleted=False))
@@ -245,23 +273,24 @@ class Store:
         changes = {k: v for k, v in row.items() if k not in ("site_id", "engine_post_id", "first_seen")}
         conn.execute(update(posts).where(posts.c.id == post_id).values(**changes))
 
-    def _insert_posts(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-        """Insert new posts (rows from self._rows); a post another worker stored meanwhile is skipped."""
-        if self.dialect == "postgresql" and self.engine.dialect.driver == "psycopg":
-            self._copy_posts(conn, rows)
-            return
+    def _insert_posts(self, conn: Connection, chunks: Iterable[Sequence[Any]],
+                      build: Callable[[Sequence[Any]], list[tuple[Any, ...]]]) -> int:
+        """Insert the new posts `build` makes rows of (self._rows) from each chunk; a post another
+        worker stored meanwhile is skipped. The number of rows built."""
         if self.dialect != "sqlite":
-            conn.exec_driver_sql(self._insert_sql, rows)
-            return
-        # FTS5 indexes a batch twice as fast from one INSERT … SELECT as from the per-row trigger,
-        # which stands aside while the flag is set (migration 0003); the flag's UPDATE takes the
-        # write lock first, so every id above `before` is one of ours
+            rows = [row for chunk in chunks for row in build(chunk)]
+            if rows and self.dialect == "postgresql" and self.engine.dialect.driver == "psycopg":
+                self._copy_posts(conn, rows)
+            elif rows:
+                conn.exec_driver_sql(self._insert_sql, rows)
+            return len(rows)
+        # FTS5 indexes a batch twice as fast from INSERT … SELECT as from the per-row trigger, which
+        # stands aside while the flag is set (migration 0003); the flag's UPDATE takes the write lock
+        # first, so ids above the last one are ours. Each chunk is indexed beside the next one's rows.
         conn.exec_driver_sql("UPDATE search_bulk_load SET active = 1")
-        before = conn.exec_driver_sql("SELECT max(id) FROM posts").scalar() or 0
-        conn.exec_driver_sql(self._insert_sql, rows)
-        conn.exec_driver_sql("INSERT INTO posts_fts(rowid, clean_text, thread_title) "
-                             "SELECT id, clean_text, thread_title FROM posts WHERE id > ?", (before,))
+        built = self._indexer().insert(conn.connection.dbapi_connection, chunks, build)
         conn.exec_driver_sql("UPDATE search_bulk_load SET active = 0")
+        return built
 
     def _copy_posts(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: COPY the batch into a session-private staging table, then insert it into posts
@@ -516,7 +545,7 @@ def open_store(url: str | None = None, create: bool = True) -> Store:
     url = url or DEFAULT_URL
     if not create and url.startswith("sqlite:///") and not _sqlite_file_exists(url):
         raise NoDatabase(f"no database at {url[len('sqlite:///'):]}")
-    store = Store(_engine_or_raise(url))
+    store = Store(_engine_or_raise(url, checkpoints_elsewhere=True))
     try:
         if not create and migrate.check(store.engine) is None:
             raise NotForumsiftDatabase(f"{url} is empty: no forumsift schema (crawl into it first)")
@@ -553,9 +582,9 @@ def _cannot_open(exc: DatabaseError) -> bool:
     return isinstance(exc, OperationalError) or type(exc) is DatabaseError
 
 
-def _engine_or_raise(url: str) -> Engine:
+def _engine_or_raise(url: str, checkpoints_elsewhere: bool = False) -> Engine:
     try:
-        return make_engine(url)
+        return make_engine(url, checkpoints_elsewhere)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise UnreachableDatabase(f"cannot use database URL {url}: {exc}") from exc
 

@@ -143,6 +143,72 @@ def test_a_batch_is_all_or_nothing(store):
     assert store.write_posts(records[:2]).inserted == 2  # the id caches did not keep rolled-back rows
 
 
+def test_a_batch_of_many_chunks_stores_and_indexes_what_one_chunk_would(db_url, tmp_path, monkeypatch):
+    # SQLite inserts a batch's new posts by chunks, indexing one beside the next one's rows
+    # (db.sqlite_write): with chunks of 7 posts a batch of new, unchanged and edited posts reads
+    # back as the same batch written in one chunk
+    from db import sqlite_write
+
+    records = demo_records()
+    edited = [replace(r, clean_text=r.clean_text + " Edited later.") if i % 5 == 0 else r
+              for i, r in enumerate(records)]
+    columns = ", ".join(c.name for c in Post.__table__.columns if c.name not in ("first_seen", "last_seen"))
+    stored = []
+    for chunk in (7, 1000):
+        monkeypatch.setattr(sqlite_write, "CHUNK", chunk)
+        url = db_url if chunk == 7 else f"sqlite:///{tmp_path / 'one_chunk.db'}"
+        if not url.startswith("sqlite"):
+            pytest.skip("PostgreSQL inserts a batch in one statement")
+        store = db.open(url)
+        store.write_posts(records[:40])
+        result = store.write_posts(edited)
+        assert (result.inserted, result.updated, result.unchanged) == (len(records) - 40, 8, 32)
+        hits = {word: [h["id"] for h in store.search(word, limit=100)] for word in ("edited", "antifouling", "winch")}
+        stored.append((_rows(store, f"SELECT {columns} FROM posts ORDER BY id"), hits,
+                       _rows(store, "SELECT post_id, clean_text FROM post_revisions ORDER BY id")))
+        store.close()
+    assert stored[0] == stored[1]
+    assert len(stored[0][1]["edited"]) == len(records[::5])
+
+
+def test_a_failing_chunk_rolls_back_the_whole_batch_and_the_store_goes_on(store, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from db import sqlite_write
+
+    monkeypatch.setattr(sqlite_write, "CHUNK", 7)
+    records = demo_records()
+    with pytest.raises(IntegrityError):  # a crawl run that does not exist: the foreign key refuses it
+        store.write_posts(records, run_id=999)
+    assert store.counts()["posts"] == 0 and store.search("antifouling") == []
+    assert store.write_posts(records).inserted == len(records)
+    assert len(store.search("antifouling", limit=100)) > 1
+
+
+def test_sqlite_posts_have_no_author_index_and_a_downgrade_brings_it_back(db_url):
+    # migration 0007: no query reads ix_posts_author_id, and on SQLite its random inserts cost each
+    # batch a page write per post; PostgreSQL keeps it
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    def has_index() -> bool:
+        return "ix_posts_author_id" in {ix["name"] for ix in inspect(store.engine).get_indexes("posts")}
+
+    store = db.open(db_url)
+    assert has_index() == (store.dialect == "postgresql")
+    config = alembic_config()
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+    assert has_index()
+    store.close()
+    store = db.open(db_url)  # upgraded again on open
+    assert has_index() == (store.dialect == "postgresql")
+    assert store.write_posts(demo_records()).inserted == len(demo_records())
+    store.close()
+
+
 def test_articles_are_the_opening_posts_under_their_thread_titles(store):
     store.write_posts(demo_records())
     threads = demo_forum().threads()
