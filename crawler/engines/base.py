@@ -23,9 +23,16 @@ import lxml.html
 from lxml import etree
 from parsel import Selector, SelectorList
 from parsel.csstranslator import _translator, css2xpath
+from parsel.selector import create_root_node
 
 from crawler.engines import dates
+from normalize.html_text import HtmlParser
 from normalize.model import RawPost, RawQuote
+
+
+# a page parsel reads as HTML for sure: its first character past spaces (and byte-order marks) is "<",
+# not "<?" (parsel reads "<?xml" as XML, "{" or "[" as JSON)
+_MARKUP_START = re.compile(r"[\s\ufeff]*<(?!\?)")
 
 
 @dataclass
@@ -45,7 +52,12 @@ class Page:
 
     @classmethod
     def from_html(cls, html: str, url: str, **kw: Any) -> "Page":
-        return cls(url=url, selector=Selector(text=html or "<html></html>", base_url=url), text=html, **kw)
+        text = html or "<html></html>"
+        if _MARKUP_START.match(text):  # what parsel reads as HTML, parsed as it would, by `HtmlParser`
+            selector = Selector(root=create_root_node(text, HtmlParser, base_url=url), type="html")
+        else:  # JSON, an XML declaration, text: as parsel decides
+            selector = Selector(text=text, base_url=url)
+        return cls(url=url, selector=selector, text=html, **kw)
 
     def css(self, query: str) -> SelectorList:
         return self.selector.css(query)
