@@ -3,10 +3,12 @@
 Python's sqlite3 releases the GIL while a statement runs, so work that is one long statement can run
 in a helper thread while the store's thread goes on in Python:
 
-- `ChunkIndexer`: a batch's new posts go in by chunks; FTS5 indexes a chunk (one INSERT … SELECT)
-  in a helper thread while the store builds the next chunk's rows (content hash, zstd, tuples).
-  Row inserts stay in the store's thread: an executemany wants the GIL back after every row, and
-  would wait for it behind the row building for a whole switch interval (5 ms) each time.
+- `ChunkIndexer`: a batch's new posts go in by chunks. The store's thread puts a chunk's rows in a
+  temporary table (a cheap executemany), and a helper thread moves them into posts and has FTS5
+  index them (two INSERT … SELECT, each one step without the GIL) while the store's thread builds
+  the next chunk's rows (content hash, zstd, tuples). An executemany into posts in the helper
+  would want the GIL back after every row and wait for it behind the row building for a switch
+  interval (5 ms) each time.
 - `Checkpointer`: copying the WAL into the database file (fsync included) runs in a background
   thread on a connection of its own after commits, instead of inside the commit that crosses
   `wal_autocheckpoint`; SQLite lets a passive checkpoint run beside a writer.
@@ -46,7 +48,7 @@ class ChunkIndexer:
     one batch at a time."""
 
     def __init__(self, columns: Sequence[str]):
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (~10 ms of imports: only for a writer)
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (only a writing store needs it)
 
         self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="forumsift-ingest")
         names = ", ".join(columns)
