@@ -113,7 +113,6 @@ def make_engine(url: str, checkpoints_elsewhere: bool = False) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: the indexes of a million posts stay in memory
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA temp_store=MEMORY")  # the store's staging table (db.sqlite_write)
             if checkpoints_elsewhere:  # a store's Checkpointer does it; this is a backstop
                 cur.execute(f"PRAGMA wal_autocheckpoint={sqlite_write.WRITER_AUTOCHECKPOINT}")
             cur.close()
