@@ -143,10 +143,10 @@ def test_a_batch_is_all_or_nothing(store):
     assert store.write_posts(records[:2]).inserted == 2  # the id caches did not keep rolled-back rows
 
 
-def test_a_batch_of_many_chunks_stores_and_indexes_what_one_chunk_would(db_url, tmp_path, monkeypatch):
+def test_a_batch_of_many_chunks_stores_and_indexes_what_one_chunk_would(tmp_path, monkeypatch):
     # SQLite inserts a batch's new posts by chunks, indexing one beside the next one's rows
-    # (db.sqlite_write): with chunks of 7 posts a batch of new, unchanged and edited posts reads
-    # back as the same batch written in one chunk
+    # (db.sqlite_write; PostgreSQL inserts a batch in one statement): with chunks of 7 posts a batch
+    # of new, unchanged and edited posts reads back as the same batch written in one chunk
     from db import sqlite_write
 
     records = demo_records()
@@ -156,10 +156,7 @@ def test_a_batch_of_many_chunks_stores_and_indexes_what_one_chunk_would(db_url, 
     stored = []
     for chunk in (7, 1000):
         monkeypatch.setattr(sqlite_write, "CHUNK", chunk)
-        url = db_url if chunk == 7 else f"sqlite:///{tmp_path / 'one_chunk.db'}"
-        if not url.startswith("sqlite"):
-            pytest.skip("PostgreSQL inserts a batch in one statement")
-        store = db.open(url)
+        store = db.open(f"sqlite:///{tmp_path / f'chunks_of_{chunk}.db'}")
         store.write_posts(records[:40])
         result = store.write_posts(edited)
         assert (result.inserted, result.updated, result.unchanged) == (len(records) - 40, 8, 32)
