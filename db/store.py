@@ -145,8 +145,9 @@ class Store:
         self._chunk_indexer: sqlite_write.ChunkIndexer | None = None
         self._checkpointer: sqlite_write.Checkpointer | None = None
         path = engine.url.database if self.dialect == "sqlite" else None
-        if path and path != ":memory:" and not path.startswith("file:"):
-            self._checkpointer = sqlite_write.Checkpointer(path)
+        # the file a Checkpointer keeps checkpointed, started by the first batch of posts (a store
+        # that only reads starts no thread)
+        self._checkpoint_path = path if path and path != ":memory:" and not path.startswith("file:") else None
         placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         self._insert_sql = (f"INSERT INTO posts ({', '.join(COLUMNS)}) VALUES ({', '.join([placeholder] * len(COLUMNS))}) "
                             "ON CONFLICT DO NOTHING")
@@ -210,6 +211,8 @@ class Store:
                 # ids cached during a rolled-back transaction may not exist: forget them
                 self._forums.clear(), self._authors.clear(), self._threads.clear(), self._sites.clear()
                 raise
+        if self._checkpointer is None and self._checkpoint_path:
+            self._checkpointer = sqlite_write.Checkpointer(self._checkpoint_path)
         if self._checkpointer is not None:
             self._checkpointer.committed()
         return result

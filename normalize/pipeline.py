@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from normalize import boilerplate, glue, language, punctuation, unicode_fixes, whitespace
 from normalize.fixlog import Context, Settings
 from normalize.flattened import split_header
-from normalize.html_text import html_to_text
+from normalize.html_text import HtmlText, html_to_text
 from normalize.model import CleanPost, CleanQuote, RawPost
 from normalize.mt_score import mt_score
 
@@ -83,6 +83,11 @@ def _clean(text: str, code: list[str], settings: Settings, known_names: frozense
     return post
 
 
+def _clean_html(body: HtmlText, settings: Settings, known_names: frozenset[str]) -> CleanPost:
+    """`_clean` of a text read from HTML, with its verbatim code and the words links were glued to."""
+    return _clean(body.text, body.code, settings, known_names, link_glue=body.link_glue)
+
+
 def thread_names(texts: Iterable[str]) -> frozenset[str]:
     """Tokens that occur in the other posts of a thread (as `glue.name_key` writes them): names and
     terms the glued-word step must never split. Pass the result as `known_names` when normalizing
@@ -121,16 +126,16 @@ def clean_post(raw: RawPost, detect_language: bool = True, settings: Settings | 
     """
     settings = settings or Settings(detect_language=detect_language)
     body = html_to_text(raw.body_html)
-    post = _clean(body.text, body.code, settings, known_names, link_glue=body.link_glue)
+    post = _clean_html(body, settings, known_names)
     quiet = Settings(typographic_quotes=settings.typographic_quotes, split_glued=settings.split_glued,
                      drop_boilerplate=settings.drop_boilerplate, detect_language=False)
     for q in raw.quotes:
         qt = html_to_text(q.html)
         if qt.text:
-            post.quotes.append(CleanQuote(q.author, q.post_id, _clean(qt.text, qt.code, quiet, known_names, link_glue=qt.link_glue).text))
+            post.quotes.append(CleanQuote(q.author, q.post_id, _clean_html(qt, quiet, known_names).text))
     if raw.signature_html:
         sig = html_to_text(raw.signature_html)
-        post.signature = _clean(sig.text, sig.code, quiet, known_names, link_glue=sig.link_glue).text or None
+        post.signature = _clean_html(sig, quiet, known_names).text or None
     post.title = raw.title
     post.author = raw.author
     post.author_title = raw.author_title

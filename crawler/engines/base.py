@@ -284,15 +284,13 @@ class _ClassIndex:
             return None
         return [match for el in elements for match in plan.xpath(el)]
 
-
     def lacks(self, query: str) -> bool:
         """True when one alternative of a selector cannot match in any part of the post (a copy of
         its body, a quote): its first step asks for a class no element of the post carries."""
         token = _required_class(query)
         if token is None:
             return False
-        if token not in _wanted:
-            _wanted.add(token)
+        _wanted.add(token)  # a class not listed yet makes `_classes` list the post again
         return token not in self._classes()
 
 
@@ -328,7 +326,7 @@ def _post_over(node: Any) -> _ClassIndex | None:
 
 @contextmanager
 def _copy_of(post: _ClassIndex | None) -> Iterator[None]:
-    """Within the block, selectors run on a copy of part of `post` (`_within`) skip alternatives
+    """Within the block, selectors run (`_nodes`) on a copy of part of `post` skip alternatives
     that cannot match in the post (None: nothing is skipped)."""
     outer = getattr(_reading, "copy_of", None)
     _reading.copy_of = post
@@ -336,20 +334,6 @@ def _copy_of(post: _ClassIndex | None) -> Iterator[None]:
         yield
     finally:
         _reading.copy_of = outer
-
-
-def _within(node: Selector | Any, query: str) -> list[Any]:
-    """`_nodes` on a copy of part of the post being read (see `_copy_of`): an alternative whose
-    first step asks for a class that no element of the post carries is not run (it matches
-    nothing; a body walked once per removal selector was a fifth of reading a post)."""
-    post = getattr(_reading, "copy_of", None)
-    for q in query.split(" || "):
-        if post is not None and post.lacks(q):
-            continue
-        found = _matches(node, q)
-        if found:
-            return found
-    return []
 
 
 def _matches(node: Selector | Page | Any, query: str) -> list[Any]:
@@ -369,8 +353,14 @@ def _matches(node: Selector | Page | Any, query: str) -> list[Any]:
 
 
 def _nodes(node: Selector | Page | Any, query: str) -> list[Any]:
-    """`select` without the Selectors: the lxml nodes of the first alternative that matches."""
+    """`select` without the Selectors: the lxml nodes of the first alternative that matches. On a
+    copy of part of the post being read (within `_copy_of`), an alternative whose first step asks
+    for a class no element of the post carries is not run: it matches nothing, and a body walked
+    once per removal selector was a fifth of reading a post."""
+    post = getattr(_reading, "copy_of", None)
     for q in query.split(" || "):
+        if post is not None and post.lacks(q):
+            continue
         found = _matches(node, q)
         if found:
             return found
@@ -706,12 +696,12 @@ class Engine:
         with _copy_of(_post_over(body.root)):
             if quote_query:
                 # only outermost quotes become references; nested ones stay inside their parent
-                found = _within(root, quote_query)
+                found = _nodes(root, quote_query)
                 quotes = [self.parse_quote(Selector(root=q)) for q in found]
                 for q in found:
                     _drop(q)
             for query in (self.sel.get("remove") or "").split(","):
-                for node in _within(root, query.strip()) if query.strip() else []:
+                for node in _nodes(root, query.strip()) if query.strip() else []:
                     _drop(node)
         return _inner_html(root), [q for q in quotes if q.html.strip() or q.author]
 
@@ -727,10 +717,10 @@ class Engine:
         if post_id_raw:
             m = re.search(r"(\d+)\s*$", post_id_raw) or re.search(r"(\d+)", post_id_raw)
             post_id = m.group(1) if m else None
-        body = _within(q, self.sel["quote_body"]) if self.sel.get("quote_body") else None
+        body = _nodes(q, self.sel["quote_body"]) if self.sel.get("quote_body") else None
         for query in (self.sel.get("quote_remove") or "").split(","):
             # the quote is already a copy taken out of the body, so its header can go in place
-            for n in (_within(q, query.strip()) if query.strip() else []):
+            for n in (_nodes(q, query.strip()) if query.strip() else []):
                 _drop(n)
         html = _inner_html(body[0]) if body else _inner_html(q.root)
         return RawQuote(author=author, post_id=post_id, html=html)
