@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
@@ -30,15 +30,24 @@ if TYPE_CHECKING:
 
 Item = TypeVar("Item")
 
-# rows a chunk: small enough that the first chunk (built with nothing beside it) is short, large
-# enough that a statement per chunk costs little
+# rows a chunk: large enough that a statement per chunk costs little; the first chunk is built with
+# nothing beside it (the helper waits for it), so it is smaller
 CHUNK = 200
+FIRST_CHUNK = 50
 # the WAL pages at which the writer checkpoints by itself: a backstop for a checkpointer that falls
 # behind (its own checkpoints keep the WAL at about a batch)
 WRITER_AUTOCHECKPOINT = 8000
 
 _INDEX_SQL = ("INSERT INTO posts_fts(rowid, clean_text, thread_title) "
               "SELECT id, clean_text, thread_title FROM posts WHERE id > ?")
+
+
+def chunks(items: Sequence[Item]) -> Iterator[Sequence[Item]]:
+    """`items` in the chunks ChunkIndexer takes: FIRST_CHUNK items, then CHUNK at a time."""
+    if items:
+        yield items[:FIRST_CHUNK]
+    for start in range(FIRST_CHUNK, len(items), CHUNK):
+        yield items[start:start + CHUNK]
 
 
 class ChunkIndexer:

@@ -222,11 +222,11 @@ class Store:
         site_ids = [self._site_id(conn, rec.site_url, rec.engine) for rec in records]
         forum_ids = self._forum_ids(conn, site_ids, records)
         author_ids = self._author_ids(conn, site_ids, records)
-        threads = self._thread_ids(conn, site_ids, forum_ids, records, now)
-        starters = [{"pk": threads[(site_id, rec.thread_url)][0], "created": rec.posted_at,
-                     "starter": author_ids.get((site_id, rec.author))}
-                    for site_id, rec in zip(site_ids, records) if rec.position == 1]
-        if starters:
+        openers = {(site_id, rec.thread_url): rec for site_id, rec in zip(site_ids, records) if rec.position == 1}
+        threads, created = self._thread_ids(conn, site_ids, forum_ids, records, now, openers, author_ids)
+        starters = [{"pk": threads[key][0], "created": rec.posted_at, "starter": author_ids.get((key[0], rec.author))}
+                    for key, rec in openers.items() if key not in created]
+        if starters:  # threads stored before, or by another worker meanwhile
             conn.execute(update(Thread.__table__).where(Thread.id == bindparam("pk"))
                          .values(created_at=bindparam("created"), starter_id=bindparam("starter")), starters)
         batch = {(site_id, rec.post_id): rec for site_id, rec in zip(site_ids, records)}  # a post's last record wins
@@ -256,7 +256,7 @@ class Store:
                     rec, site_id, thread_id, title, author_id, content_hash, now, run_id)))))
             return rows
 
-        result.inserted += self._insert_posts(conn, _chunks(list(batch.items()), sqlite_write.CHUNK), new_rows)
+        result.inserted += self._insert_posts(conn, sqlite_write.chunks(list(batch.items())), new_rows)
         for post_id, row in changed:
             self._revise(conn, post_id, row, now, run_id)
         result.updated += len(changed)
@@ -388,19 +388,42 @@ class Store:
         return parent
 
     def _thread_ids(self, conn: Connection, site_ids: Sequence[int], forum_ids: Sequence[int | None],
-                    records: Sequence[PostRecord], now: datetime) -> dict[tuple[int, str], tuple[int, str | None]]:
-        """(site, thread URL) -> (thread id, title) for the batch; threads new to this process are
-        inserted or refreshed (forum, title, last_seen) once."""
+                    records: Sequence[PostRecord], now: datetime, openers: dict[tuple[int, str], PostRecord],
+                    author_ids: dict[tuple[int, str | None], int],
+                    ) -> tuple[dict[tuple[int, str], tuple[int, str | None]], set[tuple[int, str]]]:
+        """(site, thread URL) -> (thread id, title) for the batch, and the threads this batch created
+        with their opening post's date and author (`openers`). Threads new to this process are
+        inserted, or refreshed (forum, title, last_seen) once when the database has them already."""
         wanted: dict[tuple[int, str], dict[str, Any]] = {}
         for site_id, forum_id, rec in zip(site_ids, forum_ids, records):
             key = (site_id, rec.thread_url)
             if key not in self._threads and (key not in wanted or rec.thread_title):
                 wanted[key] = {"forum_id": forum_id, "engine_thread_id": rec.thread_engine_id,
                                "title": rec.thread_title, "first_seen": now, "last_seen": now}
+        created: set[tuple[int, str]] = set()
         if wanted:
             table = Thread.__table__
+            found = self._lookup(conn, table, "url", list(wanted), (table.c.title,))
+            missing = set(wanted) - {(row.site_id, row.url) for row in found}
+            if missing:
+                # a new thread gets everything at once; a thread stored meanwhile by another
+                # worker (fewer rows inserted than asked) is refreshed and given its opener below
+                rows = []
+                for key in missing:
+                    opener = openers.get(key)
+                    rows.append({"site_id": key[0], "url": key[1], **wanted[key],
+                                 "created_at": opener.posted_at if opener else None,
+                                 "starter_id": author_ids.get((key[0], opener.author)) if opener else None})
+                inserted = conn.execute(self._insert_ignoring_conflicts(table), rows).rowcount
+                new = self._lookup(conn, table, "url", list(missing), (table.c.title,))
+                if inserted == len(missing):
+                    for row in new:
+                        created.add((row.site_id, row.url))
+                        self._threads.put((row.site_id, row.url), (row.id, row.title))
+                else:
+                    found += new
             refresh, renamed = [], []
-            for row in self._get_or_insert_many(conn, table, "url", wanted, (table.c.title,)):
+            for row in found:
                 key = (row.site_id, row.url)
                 values = wanted[key]
                 title = values["title"] or row.title
@@ -408,15 +431,16 @@ class Store:
                 if title != row.title:
                     renamed.append({"pk": row.id, "title": title})
                 self._threads.put(key, (row.id, title))
-            conn.execute(update(table).where(table.c.id == bindparam("pk")).values(
-                forum_id=func.coalesce(bindparam("forum"), table.c.forum_id), title=bindparam("title"),
-                last_seen=bindparam("seen")), refresh)
+            if refresh:
+                conn.execute(update(table).where(table.c.id == bindparam("pk")).values(
+                    forum_id=func.coalesce(bindparam("forum"), table.c.forum_id), title=bindparam("title"),
+                    last_seen=bindparam("seen")), refresh)
             if renamed:  # the search index reads the title from the thread's posts
                 posts = Post.__table__
                 conn.execute(update(posts).where(posts.c.thread_id == bindparam("pk"))
                              .values(thread_title=bindparam("title")), renamed)
         return {(site_id, rec.thread_url): self._threads[(site_id, rec.thread_url)]
-                for site_id, rec in zip(site_ids, records)}
+                for site_id, rec in zip(site_ids, records)}, created
 
     def _author_ids(self, conn: Connection, site_ids: Sequence[int],
                     records: Sequence[PostRecord]) -> dict[tuple[int, str | None], int]:

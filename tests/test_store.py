@@ -156,6 +156,7 @@ def test_a_batch_of_many_chunks_stores_and_indexes_what_one_chunk_would(tmp_path
     stored = []
     for chunk in (7, 1000):
         monkeypatch.setattr(sqlite_write, "CHUNK", chunk)
+        monkeypatch.setattr(sqlite_write, "FIRST_CHUNK", min(chunk, 3))
         store = db.open(f"sqlite:///{tmp_path / f'chunks_of_{chunk}.db'}")
         store.write_posts(records[:40])
         result = store.write_posts(edited)
@@ -174,6 +175,7 @@ def test_a_failing_chunk_rolls_back_the_whole_batch_and_the_store_goes_on(store,
     from db import sqlite_write
 
     monkeypatch.setattr(sqlite_write, "CHUNK", 7)
+    monkeypatch.setattr(sqlite_write, "FIRST_CHUNK", 3)
     records = demo_records()
     with pytest.raises(IntegrityError):  # a crawl run that does not exist: the foreign key refuses it
         store.write_posts(records, run_id=999)
@@ -228,6 +230,31 @@ def test_threads_know_their_starter_and_a_renamed_thread_is_searchable_by_its_ne
     assert title == "Antifouling choices revisited" and starter is not None
     hits = store.search("revisited")
     assert len(hits) == len(renamed) and {h["title"] for h in hits} == {"Antifouling choices revisited"}
+
+
+def test_a_thread_gets_its_opening_posts_date_and_author_however_its_pages_arrive(store):
+    records = demo_records()
+    by_thread: dict[str, list[PostRecord]] = {}
+    for rec in records:
+        by_thread.setdefault(rec.thread_url, []).append(rec)
+    first, later, elsewhere = [posts for posts in by_thread.values() if len(posts) > 1][:3]
+    store.write_posts(first)  # the opening post in the batch that creates the thread
+    store.write_posts(later[1:])  # replies first (the thread is created without an opener) …
+    store.write_posts(later[:1])  # … then the opening post
+    url = store.engine.url.render_as_string(hide_password=False)
+    other = db.open(url)
+    other.write_posts(elsewhere[1:])  # another worker creates the thread meanwhile
+    other.close()
+    store.write_posts(elsewhere)  # this store's cache has never seen it
+    with store.engine.connect() as conn:
+        stored = {row.url: row for row in conn.execute(select(Thread.url, Thread.created_at, Thread.starter_id,
+                                                                Thread.title))}
+        authors = dict(conn.execute(text("SELECT id, name FROM authors")).all())
+    for posts in (first, later, elsewhere):
+        row = stored[posts[0].thread_url]
+        assert row.title == posts[0].thread_title
+        assert authors[row.starter_id] == posts[0].author
+        assert row.created_at.replace(tzinfo=timezone.utc) == posts[0].posted_at.astimezone(timezone.utc)
 
 
 def test_crawl_runs_are_recorded_with_their_outcome(store):
