@@ -313,3 +313,17 @@ def test_an_older_database_is_upgraded_on_open_and_keeps_its_posts(db_url):
     assert len(store.search("anchor winch")) == 1
     assert len(store.search("antifouling", limit=100)) > 1
     store.close()
+
+
+def test_a_new_sqlite_database_has_8_kib_pages_and_an_older_one_keeps_its_own(tmp_path):
+    # bench/db.py: 8 KiB pages write a batch in fewer WAL frames; a database made before keeps 4 KiB
+    import sqlite3
+
+    old = tmp_path / "old.db"
+    sqlite3.connect(old).execute("PRAGMA page_size=4096").connection.execute("VACUUM").connection.close()
+    for path, size in ((tmp_path / "new.db", 8192), (old, 4096)):
+        store = db.open(f"sqlite:///{path}")
+        assert store.write_posts(demo_records()).inserted == len(demo_records())
+        assert store.search("antifouling")
+        store.close()
+        assert sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0] == size
