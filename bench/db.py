@@ -8,6 +8,11 @@ posts/s and latency p50/p95 per query. Ingest is also given per CPU second of th
 a PostgreSQL server on this machine, of the server process doing the writes (read from /proc):
 steadier than wall-clock rates on a shared machine.
 
+The baseline, run in the same command and under the same load: the same batches as bare tuples
+(ids, thread, author, date, text, HTML) executemany'd by the sqlite3 module into a table without
+indexes or search, one transaction a batch, in a second SQLite file beside the first (each batch goes
+to the baseline just before write_posts takes it). forumsift's rate is given as a ratio of it too.
+
 Post lengths follow a log-normal distribution (median about 55 words, a long tail of several
 hundred), words are drawn from wordfreq's English list by their real frequency, 20 posts a thread.
 
@@ -90,12 +95,41 @@ def synthetic_posts(count: int, seed: int = 7) -> Iterator[PostRecord]:
             lang="de" if thread % 10 == 0 else "en", lang_confidence=0.99, normalizer_version="bench")
 
 
-def ingest(store: db.Store, count: int) -> tuple[float, float, float | None]:
+class Baseline:
+    """Bare SQLite writes of the same batches: a table of plain columns, no index, no search."""
+
+    COLUMNS = "post_id TEXT, thread_url TEXT, position INTEGER, author TEXT, posted_at TEXT, text TEXT, html TEXT"
+
+    def __init__(self, path: Path):
+        import sqlite3  # noqa: PLC0415
+
+        path.unlink(missing_ok=True)
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute(f"CREATE TABLE posts ({self.COLUMNS})")
+        self.spent = 0.0
+
+    def write(self, batch: list[PostRecord]) -> None:
+        started = time.perf_counter()
+        rows = [(r.post_id, r.thread_url, r.position, r.author, r.posted_at.isoformat(), r.clean_text, r.body_html)
+                for r in batch]
+        self.conn.execute("BEGIN")
+        self.conn.executemany("INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.conn.execute("COMMIT")
+        self.spent += time.perf_counter() - started
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def ingest(store: db.Store, count: int, baseline: Baseline | None = None) -> tuple[float, float, float | None]:
     """Write `count` posts in batches: posts per second of wall time spent in write_posts, of this
     process's CPU time (steadier on a shared machine; for SQLite it is all the work), and of the
     PostgreSQL server process's CPU time (None for SQLite or a server on another machine). The
     process's CPU time is that of all its threads over the whole build, the store's background
-    checkpoints included wherever they ran, less this thread's time making posts outside write_posts."""
+    checkpoints included wherever they ran, less this thread's time making posts outside write_posts
+    (and writing the baseline). Each batch goes to `baseline` first, when given."""
     spent = inside = 0.0
     server_cpu = _server_cpu_clock(store)
     server_before = server_cpu()
@@ -105,6 +139,8 @@ def ingest(store: db.Store, count: int) -> tuple[float, float, float | None]:
     for record in synthetic_posts(count):
         batch.append(record)
         if len(batch) == BATCH or written + len(batch) == count:
+            if baseline is not None:
+                baseline.write(batch)
             own = time.thread_time()
             spent += _timed(store.write_posts, batch)
             inside += time.thread_time() - own
@@ -171,15 +207,21 @@ def measure_queries(store: db.Store) -> dict[str, tuple[float, float]]:
     return out
 
 
-def bench(url: str, posts: int, build: bool = True) -> None:
+def bench(url: str, posts: int, build: bool = True, baseline_path: Path | None = None) -> None:
     store = db.open(url)
     if build:
         print(f"{url}: building {posts:,} posts …", flush=True)
-        rate, cpu_rate, server_rate = ingest(store, posts)
+        baseline = Baseline(baseline_path) if baseline_path else None
+        rate, cpu_rate, server_rate = ingest(store, posts, baseline)
         store.refresh_statistics()  # as at the end of every crawl run
         server = f", {server_rate:,.0f} per CPU second of the server process" if server_rate else ""
         print(f"ingest: {rate:,.0f} posts/s ({cpu_rate:,.0f} per CPU second of this process{server}; "
               f"{posts:,} posts, batches of {BATCH})")
+        if baseline is not None:
+            bare = posts / baseline.spent
+            print(f"baseline: {bare:,.0f} posts/s written bare by sqlite3 (no index, no search); "
+                  f"forumsift {rate / bare:.3f} of it")
+            baseline.close()
     else:
         print(f"{url}: {store.counts()['posts']:,} posts already there")
         store.refresh_statistics()
@@ -223,11 +265,12 @@ def main() -> None:
             path = Path(args.sqlite_path or Path(tmp) / "bench.db")
             if build:
                 path.unlink(missing_ok=True)
-            bench(f"sqlite:///{path}", args.posts, build)
+            bench(f"sqlite:///{path}", args.posts, build, Path(tmp) / "baseline.db")
     if args.dialect in ("postgresql", "both"):
         if build:
             _reset_pg(args.pg_url)
-        bench(args.pg_url, args.posts, build)
+        with tempfile.TemporaryDirectory() as tmp:
+            bench(args.pg_url, args.posts, build, Path(tmp) / "baseline.db")
 
 
 if __name__ == "__main__":
