@@ -109,9 +109,10 @@ def make_engine(url: str, checkpoints_elsewhere: bool = False) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            # a new database only (an existing one keeps its page size): with 8 KiB pages a post
-            # row and its index entries fill half as many pages, so a batch writes fewer WAL frames
-            # (1M posts in bench/db.py: 6-10% more posts/s, searches as fast; 16 KiB slows searches)
+            # a new database only (an existing one keeps its page size): with 8 KiB pages a batch's
+            # rows and index entries are written as fewer, larger WAL frames and checkpointed as
+            # fewer pages (1M posts in bench/db.py: 6-10% more posts/s, searches as fast; 16 KiB
+            # pages slow searches)
             cur.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
