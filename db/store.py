@@ -345,15 +345,20 @@ class Store:
         return found
 
     def _get_or_insert_many(self, conn: Connection, table: Any, name: str,
-                            wanted: dict[tuple[int, str], dict[str, Any]], extra: Sequence[Any] = ()) -> list[Any]:
-        """Look up rows by (site_id, `name`), inserting the missing ones with their `wanted` values."""
+                            wanted: dict[tuple[int, str], dict[str, Any]], extra: Sequence[Any] = (),
+                            ) -> tuple[list[Any], list[Any]]:
+        """Look up rows by (site_id, `name`), inserting the missing ones with their `wanted` values:
+        the rows stored before, and the rows this call inserted. When another worker stored some of
+        the missing ones meanwhile (fewer rows inserted than asked), which are whose is unknown and
+        all of them count as stored before."""
         found = self._lookup(conn, table, name, list(wanted), extra)
         missing = set(wanted) - {(row.site_id, row[2]) for row in found}
-        if missing:
-            conn.execute(self._insert_ignoring_conflicts(table),
-                         [{"site_id": key[0], name: key[1], **wanted[key]} for key in missing])
-            found += self._lookup(conn, table, name, list(missing), extra)
-        return found
+        if not missing:
+            return found, []
+        inserted = conn.execute(self._insert_ignoring_conflicts(table),
+                                [{"site_id": key[0], name: key[1], **wanted[key]} for key in missing]).rowcount
+        new = self._lookup(conn, table, name, list(missing), extra)
+        return (found, new) if inserted == len(missing) else (found + new, [])
 
     def _site_id(self, conn: Connection, base_url: str | None, engine: str | None) -> int:
         if not base_url:
@@ -404,30 +409,18 @@ class Store:
         for site_id, forum_id, rec in zip(site_ids, forum_ids, records):
             key = (site_id, rec.thread_url)
             if key not in self._threads and (key not in wanted or rec.thread_title):
+                opener = openers.get(key)  # a new thread gets its opening post's date and author at once
                 wanted[key] = {"forum_id": forum_id, "engine_thread_id": rec.thread_engine_id,
-                               "title": rec.thread_title, "first_seen": now, "last_seen": now}
+                               "title": rec.thread_title, "first_seen": now, "last_seen": now,
+                               "created_at": opener.posted_at if opener else None,
+                               "starter_id": author_ids.get((site_id, opener.author)) if opener else None}
         created: set[tuple[int, str]] = set()
         if wanted:
             table = Thread.__table__
-            found = self._lookup(conn, table, "url", list(wanted), (table.c.title,))
-            missing = set(wanted) - {(row.site_id, row.url) for row in found}
-            if missing:
-                # a new thread gets everything at once; a thread stored meanwhile by another
-                # worker (fewer rows inserted than asked) is refreshed and given its opener below
-                rows = []
-                for key in missing:
-                    opener = openers.get(key)
-                    rows.append({"site_id": key[0], "url": key[1], **wanted[key],
-                                 "created_at": opener.posted_at if opener else None,
-                                 "starter_id": author_ids.get((key[0], opener.author)) if opener else None})
-                inserted = conn.execute(self._insert_ignoring_conflicts(table), rows).rowcount
-                new = self._lookup(conn, table, "url", list(missing), (table.c.title,))
-                if inserted == len(missing):
-                    for row in new:
-                        created.add((row.site_id, row.url))
-                        self._threads.put((row.site_id, row.url), (row.id, row.title))
-                else:
-                    found += new
+            found, new = self._get_or_insert_many(conn, table, "url", wanted, (table.c.title,))
+            for row in new:
+                created.add((row.site_id, row.url))
+                self._threads.put((row.site_id, row.url), (row.id, row.title))
             refresh, renamed = [], []
             for row in found:
                 key = (row.site_id, row.url)
@@ -456,8 +449,9 @@ class Store:
         missing = {key: {"engine_user_id": rec.author_id, "profile_url": rec.author_url, "title": rec.author_title}
                    for key, rec in latest.items() if key not in self._authors}
         if missing:
-            for row in self._get_or_insert_many(conn, table, "name", missing, (table.c.title,)):
-                self._authors.put((row.site_id, row.name), (row.id, row.title))
+            for rows in self._get_or_insert_many(conn, table, "name", missing, (table.c.title,)):
+                for row in rows:
+                    self._authors.put((row.site_id, row.name), (row.id, row.title))
         retitled = []
         for key, rec in latest.items():
             author_pk, title = self._authors[key]
